@@ -1,0 +1,50 @@
+# Makefile of the annotated edition. `make` (or `make help`) lists the targets.
+#
+# `make html` and `make test` create .venv from requirements.txt when it is
+# missing, and reinstall when requirements.txt changes (the stamp file below).
+
+PYTHON      ?= python3
+VENV        ?= .venv
+BUILDDIR    ?= _build
+SPHINXOPTS  ?= -W --keep-going -n
+PYTESTOPTS  ?=
+JOBS        ?= 1
+
+BIN         := $(VENV)/bin
+STAMP       := $(VENV)/.installed-requirements
+SPHINXBUILD := $(BIN)/sphinx-build
+
+.DEFAULT_GOAL := help
+.PHONY: help venv html check test linkcheck live clean
+
+help: ## List the targets
+	@echo "Targets (set-up is automatic: the first run creates $(VENV)):"
+	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) \
+	  | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+venv: $(STAMP) ## Create or update the virtual environment
+
+html: $(STAMP) ## Build the site strictly into _build/html (opens at index.html)
+	$(SPHINXBUILD) -b html -j $(JOBS) $(SPHINXOPTS) . $(BUILDDIR)/html
+	@echo "Open $(BUILDDIR)/html/index.html"
+
+check: $(STAMP) ## Validate the content without a Sphinx build (fast)
+	$(BIN)/python -m edition_tools.check
+
+test: $(STAMP) ## Run the whole test suite
+	$(BIN)/python -m pytest $(PYTESTOPTS)
+
+linkcheck: $(STAMP) ## Check external links with Sphinx's linkcheck builder (online)
+	$(SPHINXBUILD) -b linkcheck $(SPHINXOPTS) . $(BUILDDIR)/linkcheck
+
+live: $(STAMP) ## Rebuild and reload in the browser while you edit
+	$(BIN)/sphinx-autobuild $(SPHINXOPTS) --watch edition_tools --watch sources \
+	  --ignore "$(BUILDDIR)/*" . $(BUILDDIR)/html
+
+clean: ## Remove every build product (keeps .venv)
+	rm -rf $(BUILDDIR)

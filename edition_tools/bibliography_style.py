@@ -1,0 +1,102 @@
+"""A pybtex style for the edition's sources, most of them web pages.
+
+pybtex's ``unsrt`` formats ``@online`` like ``@misc``, which ignores the
+``organization`` (the outlet) and the ISO ``date`` field that the edition's
+bibliography uses. This style prints them: author or outlet, title, outlet,
+date written out ("17 April 2025"), any note, then the address and the day it
+was consulted.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections import Counter
+
+from pybtex.plugin import register_plugin
+from pybtex.richtext import Text
+from pybtex.style.labels import BaseLabelStyle
+from pybtex.style.formatting.unsrt import Style as UnsrtStyle
+from pybtex.style.template import field, href, join, node, optional, sentence, words
+from sphinx.application import Sphinx
+
+
+def human_date(iso: str) -> str:
+    """Write ``2025-04-17`` as ``17 April 2025`` (``2025-04`` as ``April 2025``)."""
+    parts = iso.split("-")
+    try:
+        if len(parts) == 3:
+            return _dt.date(*map(int, parts)).strftime("%-d %B %Y")
+        if len(parts) == 2:
+            return _dt.date(int(parts[0]), int(parts[1]), 1).strftime("%B %Y")
+    except ValueError:
+        pass
+    return iso
+
+
+@node
+def iso_date(children, data, name="date"):
+    """Template node: the entry's ``date`` field, written out for readers."""
+    assert not children
+    value = data["entry"].fields.get(name, "")
+    return Text(human_date(value)) if value else Text()
+
+
+def short_source(entry) -> str:
+    """Who a citation label names: the authors' surnames, else the outlet.
+
+    The outlet is cut before any comma or parenthesis, so that
+    ``LBCI (AFP)`` is cited as ``LBCI``.
+    """
+    persons = entry.persons.get("author", [])
+    if persons:
+        surnames = [" ".join(p.last_names) for p in persons]
+        return surnames[0] + (" et al." if len(surnames) > 2 else "".join(f" and {s}" for s in surnames[1:2]))
+    outlet = entry.fields.get("organization", "") or entry.fields.get("title", "")
+    return re.split(r"\s*[,(]", outlet, maxsplit=1)[0].strip() or entry.key
+
+
+class SourceYearLabelStyle(BaseLabelStyle):
+    """Labels such as ``Asia-Plus 2025``; ``a``, ``b`` … tell apart equal ones."""
+
+    def format_labels(self, sorted_entries):
+        bases = [
+            f"{short_source(e)} {e.fields.get('date', '')[:4] or 'n.d.'}" for e in sorted_entries
+        ]
+        counts = Counter(bases)
+        seen: Counter[str] = Counter()
+        for base in bases:
+            if counts[base] == 1:
+                yield base
+            else:
+                yield base + "abcdefghijklmnopqrstuvwxyz"[seen[base]]
+                seen[base] += 1
+
+
+class EditionStyle(UnsrtStyle):
+    """``unsrt`` with a template for web pages (``@online``) and source-year labels."""
+
+    default_sorting_style = "author_year_title"
+    default_label_style = "edition_source_year"
+
+    def get_online_template(self, e):
+        url = field("url", raw=True)
+        return join(sep=" ")[
+            optional[sentence[self.format_names("author")]],
+            sentence[field("title")],
+            sentence[
+                optional[field("organization")],
+                optional[iso_date],
+            ],
+            optional[sentence[field("note")]],
+            sentence[
+                join[href[url, url]],
+                optional[join["(consulted ", iso_date(name="urldate"), ")"]],
+            ],
+        ]
+
+
+def setup(app: Sphinx) -> None:
+    """Make the style available to sphinxcontrib-bibtex as ``edition``."""
+    register_plugin("pybtex.style.labels", "edition_source_year", SourceYearLabelStyle, force=True)
+    register_plugin("pybtex.style.formatting", "edition", EditionStyle, force=True)

@@ -1,0 +1,88 @@
+"""The strict build: no warnings, numbered paragraphs, annotations, links."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from conftest import Build
+from edition_tools.internal_links import link_problems, site_pages
+from edition_tools.source_fidelity import article_pages, paragraphs_from_myst
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_strict_build_passes_with_zero_warnings(html_build: Build) -> None:
+    assert html_build.returncode == 0
+    assert "WARNING" not in html_build.stderr
+    assert "ERROR" not in html_build.stderr
+
+
+def test_site_opens_at_index_html_on_the_cover_page(html_dir: Path) -> None:
+    root = soup(html_dir / "index.html")
+    assert root.find("meta", attrs={"http-equiv": "refresh"})["content"] == "0; url=docs/index.html"
+    cover = soup(html_dir / "docs" / "index.html")
+    assert cover.find("h1").get_text().startswith("From Foe to Partner?")
+
+
+def test_fourteen_paragraph_anchors_in_order_with_matching_numbers(html_dir: Path) -> None:
+    seen = []
+    for page in article_pages():
+        html = soup(html_dir / page.relative_to(ROOT).with_suffix(".html"))
+        for paragraph in html.select("article p.article-paragraph"):
+            marker = paragraph.find("a", class_="para-num")
+            number = int(paragraph["id"][1:])
+            assert marker.get_text() == f"¶{number}"
+            assert marker["href"] == f"#{paragraph['id']}"
+            seen.append(paragraph["id"])
+    assert seen == [f"p{n}" for n in range(1, 15)]
+
+
+def test_every_internal_link_resolves(html_dir: Path) -> None:
+    assert [str(p) for p in link_problems(html_dir)] == []
+
+
+def test_no_stray_pages_in_the_site_or_its_search_index(html_dir: Path) -> None:
+    pages = {str(p.relative_to(html_dir)) for p in site_pages(html_dir)}
+    assert not {p for p in pages if not p.startswith(("docs/", "glossary/"))} - {
+        "index.html", "genindex.html", "search.html",
+    }
+    text = (html_dir / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    assert all(name.startswith(("docs/", "glossary/")) for name in index["docnames"])
+    for stray in ("README", "CONTRIBUTING", "tests/", "sources/"):
+        assert not any(stray in name for name in index["docnames"])
+
+
+def test_annotations_have_ids_derived_from_their_labels(html_dir: Path) -> None:
+    labels: list[tuple[Path, str]] = []
+    for page in article_pages():
+        text = page.read_text(encoding="utf-8")
+        labels += [(page, label) for label in re.findall(r"^\[\^([^\]]+)\]:", text, re.M)]
+    assert labels, "the edition has no annotations"
+    for page, label in labels:
+        html = soup(html_dir / page.relative_to(ROOT).with_suffix(".html"))
+        note = html.find(id=f"note-{label}")
+        marker = html.find(id=f"ref-{label}")
+        assert note is not None and note.name == "aside", label
+        assert marker is not None and marker["href"] == f"#note-{label}"
+        assert note.find("a", attrs={"role": "doc-backlink"})["href"] == f"#ref-{label}"
+
+
+def test_annotations_stand_beside_their_paragraph(html_dir: Path) -> None:
+    html = soup(html_dir / "docs" / "introduction.html")
+    block = html.find("p", id="p1").parent
+    assert "annotated" in block["class"]
+    notes = block.select("div.annotations aside.footnote")
+    assert [n["id"] for n in notes] == ["note-court-suspended", "note-delisting-mechanism"]
+    # The whole note is kept: every sentence and its citations.
+    text = notes[1].get_text(" ")
+    assert "28 December 2024" in text
+    assert len(notes[1].select("span.bibtex-citation a")) == 3
