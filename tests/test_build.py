@@ -77,12 +77,29 @@ def test_annotations_have_ids_derived_from_their_labels(html_dir: Path) -> None:
 
 
 def test_annotations_stand_beside_their_paragraph(html_dir: Path) -> None:
-    html = soup(html_dir / "docs" / "introduction.html")
-    block = html.find("p", id="p1").parent
-    assert "annotated" in block["class"]
-    notes = block.select("div.annotations aside.footnote")
-    assert [n["id"] for n in notes] == ["note-court-suspended", "note-delisting-mechanism"]
-    # The whole note is kept: every sentence and its citations.
-    text = notes[1].get_text(" ")
-    assert "28 December 2024" in text
-    assert len(notes[1].select("span.bibtex-citation a")) == 3
+    """Each annotated paragraph is wrapped with exactly its own notes, in marker order."""
+    blocks = 0
+    for page in article_pages():
+        html = soup(html_dir / page.relative_to(ROOT).with_suffix(".html"))
+        for block in html.select("div.annotated"):
+            paragraph = block.find("p", class_="article-paragraph", recursive=False)
+            assert paragraph is not None
+            markers = [a["href"][1:] for a in paragraph.select("a.footnote-reference")]
+            notes = [n["id"] for n in block.select("div.annotations aside.footnote")]
+            assert notes == markers, paragraph["id"]
+            blocks += 1
+    assert blocks >= 13
+
+
+def test_a_note_keeps_every_sentence_and_citation(html_dir: Path) -> None:
+    """The layout keeps whole notes (the theme's sidenotes kept only a first paragraph)."""
+    for page in article_pages():
+        html = soup(html_dir / page.relative_to(ROOT).with_suffix(".html"))
+        for label, body in re.findall(r"^\[\^([^\]]+)\]:(.*?)(?=^\[\^|\Z)", page.read_text(encoding="utf-8"), re.M | re.S):
+            note = html.find(id=f"note-{label}")
+            cited = re.findall(r"\{cite:[pt]\}`([^`]+)`", body)
+            keys = [key.strip() for group in cited for key in group.split(",")]
+            assert len(note.select("span.bibtex-citation a")) == len(keys), label
+            last_sentence = body.strip().splitlines()[-1].strip()
+            last_words = re.sub(r"\{cite:[pt]\}`[^`]+`", "", last_sentence).split()[:4]
+            assert " ".join(last_words) in " ".join(note.get_text(" ").split()), label
