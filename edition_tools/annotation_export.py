@@ -542,7 +542,14 @@ def export(pages: Sequence[Path] | None = None) -> tuple[dict | None, list[Probl
     cited: list[str] = []
     first_seen: dict[str, Note] = {}
     for page in content_pages() if pages is None else pages:
-        page_data = read_page(page)
+        try:
+            page_data = read_page(page)
+        except UnicodeDecodeError as error:
+            line = error.object[: error.start].count(b"\n") + 1
+            bad = error.object[error.start]
+            problems.append(Problem(display_path(page, ROOT), line, f"byte 0x{bad:02x} is not valid UTF-8; "
+                                    "save the page as UTF-8", "annotation-encoding"))
+            continue
         cited += page_data.cited
         found, unanchorable = page_data.markers, set()
         for number, text, line in page_data.paragraphs:

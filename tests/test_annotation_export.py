@@ -244,6 +244,16 @@ def test_notes_that_cannot_be_exported_are_reported_at_their_line() -> None:
         assert problem.message.startswith(message)
 
 
+def test_a_page_that_is_not_utf8_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    page = tmp_path / "latin1.md"
+    page.write_bytes("(p1)=\nCaf\u00e9 society.\n".encode("latin-1"))
+    collection, problems = export([page])
+    assert collection is None
+    assert [(p.line, p.rule, p.message) for p in problems] == [
+        (2, "annotation-encoding", "byte 0xe9 is not valid UTF-8; save the page as UTF-8"),
+    ]
+
+
 # -- Dates from git ----------------------------------------------------------
 
 
