@@ -48,3 +48,8 @@ live: $(STAMP) ## Rebuild and reload in the browser while you edit
 
 clean: ## Remove every build product (keeps .venv)
 	rm -rf $(BUILDDIR)
+
+# -- Annotation export (W3C Web Annotation) ----------------------------------
+.PHONY: annotations
+annotations: $(STAMP) ## Export the annotations as W3C Web Annotations (_build/annotations)
+	$(BIN)/python -m edition_tools.annotation_export --output $(BUILDDIR)/annotations/annotations.jsonld
