@@ -312,12 +312,18 @@ def _cite_keys(token: Token) -> list[str]:
     return [key.strip() for key in token.content.split(",") if key.strip()]
 
 
+def _in_bibliography_order(keys: list[str], sources: dict[str, Source]) -> list[str]:
+    """Order a citation's keys as the site prints them: in bibliography order."""
+    position = {key: index for index, key in enumerate(sources)}
+    return sorted(keys, key=lambda key: position.get(key, len(position)))
+
+
 # -- Rendering a note --------------------------------------------------------
 
 
 def _citation_html(token: Token, sources: dict[str, Source]) -> str:
     links = []
-    for key in _cite_keys(token):
+    for key in _in_bibliography_order(_cite_keys(token), sources):
         source = sources.get(key)
         if source is None:
             links.append(escapeHtml(key))
@@ -327,7 +333,8 @@ def _citation_html(token: Token, sources: dict[str, Source]) -> str:
 
 
 def _citation_text(token: Token, sources: dict[str, Source]) -> str:
-    return "[" + ", ".join(sources[k].label if k in sources else k for k in _cite_keys(token)) + "]"
+    keys = _in_bibliography_order(_cite_keys(token), sources)
+    return "[" + ", ".join(sources[k].label if k in sources else k for k in keys) + "]"
 
 
 def render_html(tokens: list[Token], sources: dict[str, Source]) -> str:

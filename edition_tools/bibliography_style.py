@@ -16,6 +16,7 @@ from collections import Counter
 from pybtex.plugin import register_plugin
 from pybtex.richtext import Text
 from pybtex.style.labels import BaseLabelStyle
+from pybtex.style.sorting import BaseSortingStyle
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.template import field, href, join, node, optional, sentence, words
 from sphinx.application import Sphinx
@@ -56,6 +57,13 @@ def short_source(entry) -> str:
     return re.split(r"\s*[,(]", outlet, maxsplit=1)[0].strip() or entry.key
 
 
+class SourceDateSortingStyle(BaseSortingStyle):
+    """Sort as readers look sources up: by the name in the label, then date, then title."""
+
+    def sorting_key(self, entry):
+        return (short_source(entry).casefold(), entry.fields.get("date", ""), entry.fields.get("title", "").lstrip("[").casefold())
+
+
 class SourceYearLabelStyle(BaseLabelStyle):
     """Labels such as ``Asia-Plus 2025``; ``a``, ``b`` … tell apart equal ones."""
 
@@ -76,8 +84,10 @@ class SourceYearLabelStyle(BaseLabelStyle):
 class EditionStyle(UnsrtStyle):
     """``unsrt`` with a template for web pages (``@online``) and source-year labels."""
 
-    default_sorting_style = "author_year_title"
-    default_label_style = "edition_source_year"
+    # Classes rather than plugin names: the annotation export uses this style
+    # outside Sphinx, where setup() has not registered anything.
+    default_sorting_style = SourceDateSortingStyle
+    default_label_style = SourceYearLabelStyle
 
     def get_online_template(self, e):
         url = field("url", raw=True)
@@ -98,5 +108,4 @@ class EditionStyle(UnsrtStyle):
 
 def setup(app: Sphinx) -> None:
     """Make the style available to sphinxcontrib-bibtex as ``edition``."""
-    register_plugin("pybtex.style.labels", "edition_source_year", SourceYearLabelStyle, force=True)
     register_plugin("pybtex.style.formatting", "edition", EditionStyle, force=True)
