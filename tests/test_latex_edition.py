@@ -3,12 +3,13 @@
 A small book (tests/fixtures/latex-book) has two pages of notes, each of which
 numbers its own notes from 1, then a bibliography page and a page after it.
 Its LaTeX shows whether edition_tools.latex_edition numbers the notes through
-the book and keeps the bibliography on its page. The title page is
-tested here too.
+the book and keeps the bibliography on its page. The title page and the
+prerequisite check are tested here too; tests/test_pdf.py reads the PDF.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from edition_tools import latex_edition
+from edition_tools import latex_edition, tex_installation
 
 BOOK = ROOT / "tests" / "fixtures" / "latex-book"
 
@@ -78,3 +79,23 @@ def test_title_page_is_written_from_the_article_metadata() -> None:
     assert r"pdftitle={Why \& How? A 100\% study of \#tags: an annotated edition}" in metadata_tex
     assert "pdfauthor={Ann Author; Bo Writer; Cy Scribe}" in metadata_tex
     assert "pdfsubject={An annotated edition of an article published in the The\\_Review, 11 June 2025}" in metadata_tex
+
+
+def test_without_tex_the_check_prints_the_install_line_and_fails(tmp_path: Path) -> None:
+    env = {**os.environ, "PATH": str(tmp_path)}  # an empty folder: no TeX programs
+    result = subprocess.run(
+        [sys.executable, "-m", "edition_tools.tex_installation"],
+        capture_output=True, text=True, cwd=ROOT, env=env,
+    )
+    assert result.returncode == 1
+    assert "lacks: latexmk, xelatex, makeindex" in result.stderr
+    assert result.stderr.splitlines()[-1] == "  " + tex_installation.install_command()
+
+
+def test_install_line_lists_the_packages_of_the_list_in_order(tmp_path: Path) -> None:
+    listing = tmp_path / "debian-packages.txt"
+    listing.write_text("# what for\nlatexmk\n\ntexlive-xetex  # why\n", encoding="utf-8")
+    assert tex_installation.debian_packages(listing) == ["latexmk", "texlive-xetex"]
+    assert tex_installation.install_command(listing) == (
+        "sudo apt-get install --no-install-recommends latexmk texlive-xetex"
+    )
