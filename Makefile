@@ -15,7 +15,7 @@ STAMP       := $(VENV)/.installed-requirements
 SPHINXBUILD := $(BIN)/sphinx-build
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html check test linkcheck live clean
+.PHONY: help venv html check test linkcheck live clean pdf
 
 help: ## List the targets
 	@echo "Targets (set-up is automatic: the first run creates $(VENV)):"
@@ -45,6 +45,21 @@ linkcheck: $(STAMP) ## Check external links with Sphinx's linkcheck builder (onl
 live: $(STAMP) ## Rebuild and reload in the browser while you edit
 	$(BIN)/sphinx-autobuild $(SPHINXOPTS) --watch edition_tools --watch sources \
 	  --ignore "$(BUILDDIR)/*" . $(BUILDDIR)/html
+
+# -- PDF ----------------------------------------------------------------------
+# The file name is PDF_NAME in edition_tools/latex_edition.py. The PDF's
+# creation date is that of the last commit: the same text, the same PDF.
+PDF         := $(BUILDDIR)/latex/annotated-edition.pdf
+PDF_DATE    ?= $(shell git log -1 --format=%ct 2>/dev/null)
+LATEXMKOPTS ?= -silent
+LATEXOPTS   ?= -halt-on-error
+
+pdf: $(STAMP) ## Build the printed edition (needs TeX: see README) and print its path
+	@$(BIN)/python -m edition_tools.tex_installation
+	$(SPHINXBUILD) -b latex $(SPHINXOPTS) . $(BUILDDIR)/latex
+	$(if $(PDF_DATE),SOURCE_DATE_EPOCH=$(PDF_DATE)) $(MAKE) -C $(BUILDDIR)/latex all-pdf \
+	  LATEXMKOPTS="$(LATEXMKOPTS)" LATEXOPTS="$(LATEXOPTS)"
+	@echo $(PDF)
 
 clean: ## Remove every build product (keeps .venv)
 	rm -rf $(BUILDDIR)

@@ -71,3 +71,68 @@ html_theme_options = {
     "use_download_button": False,
     "home_page_in_toc": True,
 }
+
+# -- LaTeX / PDF -------------------------------------------------------------
+# `make pdf` builds _build/latex/annotated-edition.pdf with latexmk and XeLaTeX:
+# pdflatex stops on the Cyrillic titles in the bibliography. The title page
+# and the PDF metadata are written from sources/article.toml; footnote
+# numbering and the bibliography's place are fixed in
+# edition_tools/latex_edition.py.
+from edition_tools import latex_edition  # noqa: E402  (needs sys.path above)
+
+latex_engine = "xelatex"
+# makeindex (part of TeX) rather than xindy, which would add a Lisp system
+# (5 Debian packages, about 35 MiB) for little gain: xindy files "Ürümqi"
+# under O. makeindex garbles an index entry that starts with a letter outside
+# ASCII; tests/test_pdf.py fails on the "Invalid UTF-8" that this leaves in
+# the LaTeX log, and the way out is xindy.
+latex_use_xindy = False
+# toctree_only: the cover page is the site's landing page; the PDF has its own
+# title page, so only the pages listed in the cover's toctrees are printed.
+latex_documents = [
+    (root_doc, f"{latex_edition.PDF_NAME}.tex", project, author, "manual", True),
+]
+# Addresses stay links: no footnotes of their own among the annotations.
+latex_show_urls = "no"
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    # openany: chapters need not start on a right-hand page (no blank pages).
+    "classoptions": ",openany,oneside",
+    "fncychap": "",
+    "maketitle": latex_edition.title_page(),
+    "preamble": latex_edition.pdf_metadata() + r"""
+% Long addresses in the bibliography break at any character, not in the
+% margin, and without spreading their letters apart.
+\usepackage{xurl}
+\Urlmuskip=0mu
+% 11pt running heads need a little more room than the class gives them.
+\setlength{\headheight}{14pt}
+% The article's paragraph numbers: upright and bold, not an italic link.
+\expandafter\def\csname DUrolepara-num\endcsname#1{{\upshape\sffamily\bfseries\small #1}}
+% Chapters are unnumbered, as the pages of the site are; the article's short
+% parts follow one another without a page break.
+\setcounter{secnumdepth}{-1}
+\titleclass{\chapter}{straight}
+\titleformat{\chapter}[block]{\sffamily\bfseries\huge}{}{0pt}{}
+\titlespacing*{\chapter}{0pt}{2.5\baselineskip}{1\baselineskip}
+% The table of contents is called Contents, whatever the toctree's caption.
+\addto\captionsenglish{\renewcommand{\contentsname}{Contents}}
+% The bibliography page supplies its heading; LaTeX's own is dropped and the
+% entries hang, with their label, from the left margin.
+\makeatletter
+\renewenvironment{sphinxthebibliography}[1]{%
+  \list{}{\setlength{\leftmargin}{1.5em}\setlength{\itemindent}{-1.5em}%
+    \setlength{\labelwidth}{0pt}\setlength{\labelsep}{0.4em}%
+    \setlength{\itemsep}{0.4\baselineskip}}%
+  \renewcommand{\@biblabel}[1]{\textbf{[##1]}}%
+  \raggedright}
+  {\endlist}
+% The index: its heading like every chapter's, its entries in the text face
+% (Sphinx sets them as code, made for indexes of programming objects).
+\renewcommand{\@makeschapterhead}[1]{%
+  {\parindent\z@\sffamily\bfseries\huge #1\par}\vspace{\baselineskip}}
+\renewcommand{\sphinxstyleindexentry}[1]{#1}
+\makeatother
+""",
+}

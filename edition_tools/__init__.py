@@ -10,8 +10,14 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import bibliography_style, margin_notes, paragraph_numbers, site_root
-from . import untrusted_content
+from . import (
+    bibliography_style,
+    latex_edition,
+    margin_notes,
+    paragraph_numbers,
+    site_root,
+    untrusted_content,
+)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -21,6 +27,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     bibliography_style.setup(app)  # pybtex style for @online sources
     site_root.setup(app)  # _build/html/index.html opens the cover page
     untrusted_content.setup(app)  # no raw HTML, file insertion or unsafe links from content
+    latex_edition.setup(app)  # PDF: notes numbered 1…N, bibliography in its chapter
     return {
         "version": "1",
         # Neither keeps cross-document state; a -j 2 build is tested.
