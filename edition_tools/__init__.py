@@ -11,6 +11,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from . import bibliography_style, margin_notes, paragraph_numbers, site_root
+from . import glossary_backlinks
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -19,9 +20,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     margin_notes.setup(app)  # footnotes laid out beside their paragraph (HTML)
     bibliography_style.setup(app)  # pybtex style for @online sources
     site_root.setup(app)  # _build/html/index.html opens the cover page
+    glossary_backlinks.setup(app)  # glossary: "Appears in", list of terms, link titles
     return {
         "version": "1",
-        # Neither keeps cross-document state; a -j 2 build is tested.
+        # Raised whenever an extension changes what it keeps on the environment.
+        "env_version": 1,
+        # The glossary keeps cross-document state with purge and merge.
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
