@@ -11,7 +11,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from . import bibliography_style, margin_notes, paragraph_numbers, site_root
-from . import glossary_backlinks
+from . import citation_index, glossary_backlinks
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -21,11 +21,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     bibliography_style.setup(app)  # pybtex style for @online sources
     site_root.setup(app)  # _build/html/index.html opens the cover page
     glossary_backlinks.setup(app)  # glossary: "Appears in", list of terms, link titles
+    citation_index.setup(app)  # every source with links back to where it is cited
     return {
         "version": "1",
         # Raised whenever an extension changes what it keeps on the environment.
         "env_version": 1,
-        # The glossary keeps cross-document state with purge and merge.
+        # The glossary and the citation index keep cross-document state with
+        # purge and merge.
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
