@@ -11,7 +11,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from . import bibliography_style, margin_notes, paragraph_numbers, site_root
-from . import citation_index, glossary_backlinks
+from . import citation_index, general_index, glossary_backlinks
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -22,6 +22,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     site_root.setup(app)  # _build/html/index.html opens the cover page
     glossary_backlinks.setup(app)  # glossary: "Appears in", list of terms, link titles
     citation_index.setup(app)  # every source with links back to where it is cited
+    general_index.setup(app)  # index entries for the names the article mentions
     return {
         "version": "1",
         # Raised whenever an extension changes what it keeps on the environment.
