@@ -28,7 +28,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
         # Raised whenever an extension changes what it keeps on the environment.
         "env_version": 1,
         # The glossary and the citation index keep cross-document state with
-        # purge and merge.
+        # purge and merge; tests compare -j 2 and incremental builds with a
+        # clean serial one.
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
