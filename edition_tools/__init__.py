@@ -12,6 +12,9 @@ from sphinx.application import Sphinx
 
 from . import (
     bibliography_style,
+    citation_index,
+    general_index,
+    glossary_backlinks,
     latex_edition,
     margin_notes,
     paragraph_numbers,
@@ -28,9 +31,16 @@ def setup(app: Sphinx) -> dict[str, Any]:
     site_root.setup(app)  # _build/html/index.html opens the cover page
     untrusted_content.setup(app)  # no raw HTML, file insertion or unsafe links from content
     latex_edition.setup(app)  # PDF: notes numbered 1…N, bibliography in its chapter
+    glossary_backlinks.setup(app)  # glossary: "Appears in", list of terms, link titles
+    citation_index.setup(app)  # every source with links back to where it is cited
+    general_index.setup(app)  # index entries for the names the article mentions
     return {
         "version": "1",
-        # Neither keeps cross-document state; a -j 2 build is tested.
+        # Raised whenever an extension changes what it keeps on the environment.
+        "env_version": 1,
+        # The glossary and the citation index keep cross-document state with
+        # purge and merge; tests compare -j 2 and incremental builds with a
+        # clean serial one.
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

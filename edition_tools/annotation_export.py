@@ -391,9 +391,15 @@ def note_kind(note: Note) -> str | None:
 
 
 def cited_keys(tokens: list[Token]) -> list[str]:
-    """Return the citation keys of a token stream, in order, once each."""
+    """Return the citation keys of a token stream, in order, once each.
+
+    Directive bodies (a glossary entry's note, say) are fences to markdown-it,
+    so they are parsed in their turn.
+    """
     keys = []
     for token in tokens:
+        if token.type in ("fence", "colon_fence") and token.info.strip().startswith("{"):
+            keys += cited_keys(markdown_parser().parse(token.content))
         for child in token.children or []:
             if child.type == "myst_role" and child.meta.get("name", "").startswith("cite"):
                 keys += _cite_keys(child)
