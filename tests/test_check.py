@@ -118,6 +118,13 @@ def test_every_rule_has_a_fixture_or_a_test_of_its_own() -> None:
     assert set(RULES) - used == RULES_TESTED_WITHOUT_FIXTURE
 
 
+def test_every_rule_is_documented_in_the_contributors_guide() -> None:
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    table = guide.split("## The rules of `make check`", 1)[1]
+    documented = re.findall(r"^\| `([a-z-]+)` \|", table, re.MULTILINE)
+    assert sorted(documented) == sorted(RULES)
+
+
 def test_checking_changes_no_file() -> None:
     def digest() -> dict[str, str]:
         return {
