@@ -164,7 +164,8 @@ def _kind(inside: list[Located]) -> tuple[str | None, str]:
         return None, "something other than a paragraph"
     inline = inside[1].token
     children = [c for c in inline.children or [] if not (c.type == "text" and not c.content)]
-    opening = inline.content.split("\n", 1)[0][:40]
+    first_line = inline.content.split("\n", 1)[0]
+    opening = first_line if len(first_line) <= 40 else first_line[:40].rsplit(" ", 1)[0] + " …"
     if len(children) >= 3 and children[0].type == "strong_open" and children[2].type == "strong_close":
         text = children[1].content
         if children[1].type == "text" and text in KINDS:
