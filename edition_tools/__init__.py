@@ -6,25 +6,27 @@ of :func:`setup` is one piece of the edition's machinery.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
-
-from . import (
-    bibliography_style,
-    citation_index,
-    general_index,
-    glossary_backlinks,
-    latex_edition,
-    margin_notes,
-    paragraph_numbers,
-    site_root,
-    untrusted_content,
-)
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the edition's extensions with Sphinx."""
+    # Imported here: `python -m edition_tools.check` must start without Sphinx.
+    from . import (
+        bibliography_style,
+        citation_index,
+        general_index,
+        glossary_backlinks,
+        latex_edition,
+        margin_notes,
+        paragraph_numbers,
+        site_root,
+        untrusted_content,
+    )
+
     paragraph_numbers.setup(app)  # ¶1…¶14: visible numbers, stable anchors
     margin_notes.setup(app)  # footnotes laid out beside their paragraph (HTML)
     bibliography_style.setup(app)  # pybtex style for @online sources

@@ -86,6 +86,19 @@ def disable_raw_and_file_insertion(app: Sphinx, env: BuildEnvironment, docnames:
     env.settings["file_insertion_enabled"] = False
 
 
+#: Pages whose text is a file of the repository, so that it has one source.
+#: A fixed map, not a directive: no page can name a file to insert.
+PAGES_FROM_FILES = {"docs/maintainers/contributing": "CONTRIBUTING.md"}
+
+
+def show_repository_file(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Give a page of :data:`PAGES_FROM_FILES` the text of its file."""
+    if docname in PAGES_FROM_FILES:
+        path = Path(app.confdir) / PAGES_FROM_FILES[docname]
+        app.env.note_dependency(str(path))  # re-read the page when the file changes
+        source[0] = path.read_text(encoding="utf-8")
+
+
 class NeutraliseUntrustedContent(SphinxTransform):
     """Replace raw output, foreign files, redirects and math links at read time.
 
@@ -190,5 +203,6 @@ class RemoveUnsafeLinks(SphinxPostTransform):
 def setup(app: Sphinx) -> None:
     """Register the settings hook and both transforms."""
     app.connect("env-before-read-docs", disable_raw_and_file_insertion)
+    app.connect("source-read", show_repository_file)
     app.add_transform(NeutraliseUntrustedContent)
     app.add_post_transform(RemoveUnsafeLinks)

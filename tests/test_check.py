@@ -1,0 +1,226 @@
+"""``make check``: the validator, run over fixtures that each break one rule.
+
+The fixtures in ``tests/fixtures/check/`` form a miniature edition (see its
+README). Each file writes the problems it must produce as
+``% expect: LINE RULE [start of the message]`` lines; the test asserts the
+exact ``(path, line, rule)`` list. Files that cannot be stored (invalid UTF-8,
+binary, oversized, links) are made in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from edition_tools import check, source_fidelity
+from edition_tools.article_source import SourceError
+from edition_tools.check import check_paths
+from edition_tools.check_rules import RULES
+from edition_tools.file_rules import MAX_BYTES
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures" / "check"
+EXPECT = re.compile(r"^% expect: (?P<line>\d+) (?P<rule>[a-z-]+)(?: (?P<message>.+))?$")
+#: Rules whose bad input is made by the tests below rather than stored as a fixture.
+RULES_TESTED_WITHOUT_FIXTURE = {
+    "file-unreadable", "file-symlink", "file-too-large", "file-binary", "file-encoding",
+    "paragraph-missing", "source-pinned",
+}
+
+
+def fixtures() -> list[Path]:
+    return sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".md", ".bib") and p.name != "README.md")
+
+
+def expected_problems(path: Path) -> list[tuple[int, str, str | None]]:
+    """The ``% expect:`` lines of a fixture: line, rule and the start of the message."""
+    return [
+        (int(m["line"]), m["rule"], m["message"])
+        for m in map(EXPECT.match, path.read_text(encoding="utf-8").splitlines())
+        if m
+    ]
+
+
+def run_check(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "edition_tools.check", *arguments],
+        capture_output=True, text=True, cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+@pytest.mark.parametrize("fixture", fixtures(), ids=lambda p: p.relative_to(FIXTURES).as_posix())
+def test_each_fixture_reports_exactly_its_expected_problems(fixture: Path) -> None:
+    shown = fixture.relative_to(FIXTURES).as_posix()
+    expected = expected_problems(fixture)
+    problems = check_paths([fixture], root=FIXTURES)
+    assert [(p.path, p.line, p.rule) for p in problems] == sorted((shown, line, rule) for line, rule, _ in expected)
+    for line, rule, message in expected:
+        if message:
+            found = [p.message for p in problems if (p.line, p.rule) == (line, rule)]
+            assert any(text.startswith(message) for text in found), (message, found)
+
+
+def test_the_edition_has_no_problems() -> None:
+    assert [str(p) for p in check_paths()] == []
+
+
+def test_make_check_passes_on_the_edition() -> None:
+    result = run_check()
+    assert (result.returncode, result.stdout, result.stderr) == (0, "No problems found.\n", "")
+
+
+def test_problems_are_printed_sorted_with_a_count_and_exit_1() -> None:
+    # A fixture that needs neither the fixtures' bibliography nor their glossary.
+    fixture = FIXTURES / "docs" / "unsafe-directive.md"
+    result = run_check(str(fixture.relative_to(ROOT)))
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1
+    assert lines[-1] == f"{len(expected_problems(fixture))} problems"
+    assert lines[:-1] == sorted(lines[:-1], key=lambda line: int(line.split(":")[1]))
+    assert lines[0].startswith("tests/fixtures/check/docs/unsafe-directive.md:15: the directive {raw} puts")
+    assert all(re.fullmatch(r"[^:]+:\d+: .+ \([a-z-]+\)", line) for line in lines[:-1])
+
+
+def test_one_problem_is_counted_in_the_singular() -> None:
+    result = run_check(str((FIXTURES / "docs" / "unsafe-role.md").relative_to(ROOT)))
+    assert (result.returncode, result.stdout.splitlines()[-1]) == (1, "1 problem")
+
+
+@pytest.mark.parametrize(
+    "arguments, complaint",
+    [(["--no-such-option"], "unrecognized arguments"), (["docs/no-such-page.md"], "no such file or folder")],
+)
+def test_usage_errors_exit_2(arguments: list[str], complaint: str) -> None:
+    result = run_check(*arguments)
+    assert result.returncode == 2
+    assert complaint in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_folder_is_checked_file_by_file() -> None:
+    folder = FIXTURES / "glossary"
+    expected = sorted(
+        (path.relative_to(FIXTURES).as_posix(), line, rule)
+        for path in folder.glob("*.md") for line, rule, _ in expected_problems(path)
+    )
+    assert [(p.path, p.line, p.rule) for p in check_paths([folder], root=FIXTURES)] == expected
+
+
+def test_every_rule_has_a_fixture_or_a_test_of_its_own() -> None:
+    used = {rule for path in fixtures() for _, rule, _ in expected_problems(path)}
+    assert used <= set(RULES)
+    assert set(RULES) - used == RULES_TESTED_WITHOUT_FIXTURE
+
+
+def test_every_rule_is_documented_in_the_contributors_guide() -> None:
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    table = guide.split("## The rules of `make check`", 1)[1]
+    documented = re.findall(r"^\| `([a-z-]+)` \|", table, re.MULTILINE)
+    assert sorted(documented) == sorted(RULES)
+
+
+def test_checking_changes_no_file() -> None:
+    def digest() -> dict[str, str]:
+        return {
+            str(p): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(FIXTURES.rglob("*")) if p.is_file()
+        }
+    before = digest()
+    assert run_check(str(FIXTURES.relative_to(ROOT))).returncode == 1
+    assert digest() == before
+
+
+def test_the_validator_does_not_load_sphinx() -> None:
+    """Importing Sphinx would double the time `make check` takes."""
+    probe = "import sys, edition_tools.check; print(sorted(m for m in sys.modules if m.startswith('sphinx')))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
+# -- Files that cannot be stored as fixtures ---------------------------------------
+
+
+@pytest.fixture
+def edition(tmp_path: Path) -> Path:
+    """An empty edition: docs/, glossary/ and the fixtures' bibliography."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "glossary").mkdir()
+    shutil.copytree(FIXTURES / "sources", tmp_path / "sources")
+    return tmp_path
+
+
+def problems_of(path: Path, root: Path) -> list[tuple[str, int, str]]:
+    return [(p.path, p.line, p.rule) for p in check_paths([path], root=root)]
+
+
+def test_invalid_utf8_is_named_with_its_place(edition: Path) -> None:
+    page = edition / "docs" / "latin1.md"
+    page.write_bytes("# Page\n\nThe caf\u00e9 on the corner.\n".encode("latin-1"))
+    problems = check_paths([page], root=edition)
+    assert [(p.path, p.line, p.rule) for p in problems] == [("docs/latin1.md", 3, "file-encoding")]
+    assert problems[0].message.startswith("is not valid UTF-8 at byte offset 15 (column 8): 0xE9")
+
+
+def test_a_binary_file_is_refused(edition: Path) -> None:
+    image = edition / "docs" / "picture.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+    assert problems_of(image, edition) == [("docs/picture.png", 3, "file-binary")]
+
+
+def test_an_oversized_page_is_refused_before_it_is_read(edition: Path) -> None:
+    page = edition / "glossary" / "huge.md"
+    page.write_text("x" * (MAX_BYTES + 1), encoding="utf-8")
+    assert problems_of(page, edition) == [("glossary/huge.md", 1, "file-too-large")]
+
+
+def test_a_symbolic_link_is_refused(edition: Path) -> None:
+    link = edition / "docs" / "secrets.md"
+    link.symlink_to("/etc/hostname")
+    assert problems_of(edition / "docs", edition) == [("docs/secrets.md", 1, "file-symlink")]
+
+
+def test_a_fifo_is_reported_not_read(edition: Path) -> None:
+    fifo = edition / "docs" / "pipe.md"
+    os.mkfifo(fifo)
+    assert problems_of(fifo, edition) == [("docs/pipe.md", 1, "file-unreadable")]
+
+
+def test_an_unreadable_file_is_reported(edition: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = edition / "docs" / "locked.md"
+    page.write_text("# Locked\n", encoding="utf-8")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    # The tests may run as root, for whom chmod 000 changes nothing.
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    problems = check_paths([page], root=edition)
+    assert [(p.path, p.line, p.rule) for p in problems] == [("docs/locked.md", 1, "file-unreadable")]
+    assert "Permission denied" in problems[0].message
+
+
+def test_a_missing_paragraph_is_reported_for_the_whole_edition(tmp_path: Path) -> None:
+    for folder in ("docs", "glossary", "sources"):
+        if (ROOT / folder).exists():
+            shutil.copytree(ROOT / folder, tmp_path / folder)
+    page = tmp_path / "docs" / "implications.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(re.sub(r"\(p9\)=\n.*?\n\n", "", text, flags=re.DOTALL), encoding="utf-8")
+    problems = check_paths(root=tmp_path)
+    assert [(p.rule, p.message.split(":")[0]) for p in problems] == [
+        ("paragraph-missing", "¶9 of the article is missing")
+    ]
+
+
+def test_a_changed_source_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    def changed() -> None:
+        raise SourceError("sources/article.txt: sha256 is 0000, but sources/article.toml pins 1111")
+
+    monkeypatch.setattr(source_fidelity, "body_paragraphs", changed)
+    assert [(p.path, p.rule) for p in check.check_paths()] == [("sources/article.txt", "source-pinned")]
