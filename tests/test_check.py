@@ -213,7 +213,9 @@ def test_a_missing_paragraph_is_reported_for_the_whole_edition(tmp_path: Path) -
     text = page.read_text(encoding="utf-8")
     page.write_text(re.sub(r"\(p9\)=\n.*?\n\n", "", text, flags=re.DOTALL), encoding="utf-8")
     problems = check_paths(root=tmp_path)
-    assert [(p.rule, p.message.split(":")[0]) for p in problems] == [
+    # ¶9's annotations lose their markers with it; those are reported too.
+    assert {p.rule for p in problems} <= {"paragraph-missing", "footnote-unreferenced"}
+    assert [(p.rule, p.message.split(":")[0]) for p in problems if p.rule == "paragraph-missing"] == [
         ("paragraph-missing", "¶9 of the article is missing")
     ]
 

@@ -25,7 +25,7 @@ from edition_tools.untrusted_content import url_scheme
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "untrusted" / "untrusted.md"
 #: What the copy of the edition needs to build.
-PROJECT_PARTS = ("conf.py", "edition_tools", "sources", "docs", "glossary")
+PROJECT_PARTS = ("conf.py", "CONTRIBUTING.md", "edition_tools", "sources", "docs", "glossary")
 #: One line of a warning printed by sphinx-build; a message may span lines.
 WARNING = re.compile(
     r"^(?P<path>[^\s:]+):(?P<line>\d*): (?:WARNING|ERROR): (?P<message>.*?) \[(?P<type>[\w.\-]+)\]$",
