@@ -116,6 +116,10 @@ latex_elements = {
 \titleclass{\chapter}{straight}
 \titleformat{\chapter}[block]{\sffamily\bfseries\huge}{}{0pt}{}
 \titlespacing*{\chapter}{0pt}{2.5\baselineskip}{1\baselineskip}
+% A note is never split across pages: xdvipdfmx would carry a citation link
+% that breaks there over the top of the next page, covering (and dropping)
+% the links of the footnote marks in its first lines.
+\interfootnotelinepenalty=10000
 % The table of contents is called Contents, whatever the toctree's caption.
 \addto\captionsenglish{\renewcommand{\contentsname}{Contents}}
 % The bibliography page supplies its heading; LaTeX's own is dropped and the

@@ -40,6 +40,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+from sphinxcontrib.bibtex.nodes import raw_latex
 
 from .bibliography_style import short_source
 from .margin_notes import note_id
@@ -322,12 +323,28 @@ class FillCitationIndex(SphinxPostTransform):
     def _link(self, docname: str, anchor: str, *children: nodes.Node) -> nodes.Element:
         return make_refnode(self.app.builder, self.env.docname, docname, anchor, list(children))
 
+    def _citation_link(self, docname: str, citation_id: str, label: nodes.Node) -> nodes.Element:
+        """Link ``label`` to its bibliography entry.
+
+        In LaTeX a bibliography entry is a ``\\bibitem``, which defines the
+        hypertarget ``cite.{docname}:{id}`` and no label for ``\\hyperref``:
+        link to that target, as sphinxcontrib-bibtex's own citations do.
+        """
+        if self.app.builder.name != "latex":
+            return self._link(docname, citation_id, label)
+        return nodes.inline(
+            "", "",
+            raw_latex(f"\\hyperlink{{cite.{docname}:{citation_id}}}{{"),
+            label,
+            raw_latex("}"),
+        )
+
     def _entry(self, key, entry, citation, places, style, backend) -> nodes.list_item:
         item = nodes.list_item(ids=[f"cite-{key}"], classes=["citation-index-entry"])
         text = nodes.paragraph(classes=["citation-index-source"])
         if citation is not None:
             label = nodes.inline("", f"[{citation.formatted_entry.label}]", classes=["citation-label"])
-            text += self._link(citation.bibliography_key.docname, citation.citation_id, label)
+            text += self._citation_link(citation.bibliography_key.docname, citation.citation_id, label)
             text += nodes.Text(" ")
         text.extend(style.format_entry("", entry).text.render(backend))
         item += text
