@@ -23,7 +23,6 @@ How it works:
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Set
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +44,8 @@ from sphinxcontrib.bibtex.nodes import raw_latex
 from .bibliography_style import short_source
 from .margin_notes import note_id
 from .paragraph_numbers import paragraph_number
+from .build_state import connect_state, state_accessor
+from .data_files import read_toml
 
 logger = logging.getLogger(__name__)
 
@@ -113,11 +114,8 @@ class CitationState:
         return {key: sorted(places, key=lambda p: p.order) for key, places in found.items()}
 
 
-def citation_state(env: BuildEnvironment) -> CitationState:
-    """Return the citation index's state on ``env``, creating it on first use."""
-    if not hasattr(env, "edition_citations"):
-        env.edition_citations = CitationState()
-    return env.edition_citations
+#: The state on the build environment, created on first use.
+citation_state = state_accessor("edition_citations", CitationState)
 
 
 # -- Grouping -----------------------------------------------------------------
@@ -125,11 +123,7 @@ def citation_state(env: BuildEnvironment) -> CitationState:
 
 def load_groups(path: Path) -> list[Group]:
     """Read the grouping rules; raise ``ValueError`` naming the file if malformed."""
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ValueError(f"{path}: {error}") from error
+    data = read_toml(path)
     groups = []
     for number, raw in enumerate(data.get("group", []), start=1):
         if not raw.get("id") or not raw.get("title"):
@@ -263,28 +257,6 @@ class CitationIndexDirective(SphinxDirective):
 # -- Keeping the state right across builds --------------------------------------
 
 
-def reset_changed(app: Sphinx) -> None:
-    """``builder-inited``: start the list of pages this build reads or removes."""
-    citation_state(app.env).changed = set()
-
-
-def note_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """``env-before-read-docs``: remember which pages this build reads."""
-    citation_state(env).changed.update(docnames)
-
-
-def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    """``env-purge-doc``: forget the citations of a changed or removed page."""
-    state = citation_state(env)
-    state.purge(docname)
-    state.changed.add(docname)
-
-
-def merge(app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment) -> None:
-    """``env-merge-info``: take over what a parallel reader collected."""
-    citation_state(env).merge(docnames, citation_state(other))
-
-
 def dependent_docs(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-get-updated``: write the citation index again when any page changed."""
     state = citation_state(env)
@@ -383,10 +355,7 @@ def setup(app: Sphinx) -> None:
     app.add_config_value("edition_citation_groups", DEFAULT_GROUPS_FILE, "env", types=frozenset({str}))
     app.add_node(citation_list)
     app.add_directive("citation-index", CitationIndexDirective)
-    app.connect("builder-inited", reset_changed)
-    app.connect("env-before-read-docs", note_read)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    connect_state(app, citation_state)  # purge, merge and the pages each build reads
     app.connect("doctree-read", collect)
     app.connect("env-get-updated", dependent_docs)
     app.add_post_transform(FillCitationIndex)

@@ -19,7 +19,6 @@ its ``#pN`` anchor, once under the name and once under its kind ("People",
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -31,6 +30,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from .name_matching import article_paragraphs, name_pattern, paragraph_text
+from .data_files import read_toml
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +58,7 @@ class IndexName:
 
 def load_index_names(path: Path) -> list[IndexName]:
     """Read the data file; raise ``ValueError`` naming the file and entry if malformed."""
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ValueError(f"{path}: {error}") from error
+    data = read_toml(path)
     return _parse(path, tuple(map(_freeze, data.get("name", []))))
 
 

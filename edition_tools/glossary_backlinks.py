@@ -44,6 +44,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
 from .name_matching import article_paragraphs, name_pattern, normalise, paragraph_text
+from .build_state import connect_state, state_accessor
 
 logger = logging.getLogger(__name__)
 
@@ -123,11 +124,8 @@ class GlossaryState:
         return sorted((p for ps in self.paragraphs.values() for p in ps), key=lambda p: (p.number, p.docname))
 
 
-def glossary_state(env: BuildEnvironment) -> GlossaryState:
-    """Return the glossary's state on ``env``, creating it on first use."""
-    if not hasattr(env, "edition_glossary"):
-        env.edition_glossary = GlossaryState()
-    return env.edition_glossary
+#: The state on the build environment, created on first use.
+glossary_state = state_accessor("edition_glossary", GlossaryState)
 
 
 def uses_term(paragraph: ArticleParagraph, term: Term, pattern: re.Pattern[str] | None) -> bool:
@@ -260,28 +258,6 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
 # -- Keeping the state right across builds --------------------------------------
 
 
-def reset_changed(app: Sphinx) -> None:
-    """``builder-inited``: start the list of pages this build reads or removes."""
-    glossary_state(app.env).changed = set()
-
-
-def note_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """``env-before-read-docs``: remember which pages this build reads."""
-    glossary_state(env).changed.update(docnames)
-
-
-def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    """``env-purge-doc``: forget what a changed or removed page contributed."""
-    state = glossary_state(env)
-    state.purge(docname)
-    state.changed.add(docname)
-
-
-def merge(app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment) -> None:
-    """``env-merge-info``: take over what a parallel reader collected."""
-    glossary_state(env).merge(docnames, glossary_state(other))
-
-
 def dependent_docs(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-get-updated``: pages to write again because other pages changed.
 
@@ -375,10 +351,7 @@ def setup(app: Sphinx) -> None:
     app.add_node(appears_in)
     app.add_node(glossary_entries)
     app.add_directive("glossary-entries", GlossaryEntriesDirective)
-    app.connect("builder-inited", reset_changed)
-    app.connect("env-before-read-docs", note_read)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    connect_state(app, glossary_state)  # purge, merge and the pages each build reads
     app.connect("doctree-read", collect)
     app.connect("env-get-updated", dependent_docs)
     app.add_post_transform(MarkTermReferences)

@@ -50,8 +50,6 @@ FILE_OPTIONS = {"csv-table": ("file", "url")}
 FORBIDDEN_ROLES = {"download": "copies a file into the published site"}
 #: Directives whose argument is a path or address, checked like a link.
 PATH_DIRECTIVES = frozenset({"image", "figure"})
-#: Pages maintained by the editors, which may include files.
-MAINTAINED = ("docs", "maintainers")
 
 
 def web_address_problem(url: str) -> str | None:
@@ -122,26 +120,23 @@ def _html_detail(html: str) -> str:
     return f"raw HTML ({first[:40]})"
 
 
+def _raw_html(shown: str, line: int, html: str) -> Problem:
+    return Problem(
+        shown, line,
+        f"contains {_html_detail(html)}; contributed content may not contain HTML: write Markdown",
+        "raw-html",
+    )
+
+
 def check_untrusted(page: ParsedPage, shown: str, path: Path, root: Path) -> Iterator[Problem]:
     """Report raw HTML, unsafe links, and directives or roles that read files."""
-    maintained = path.resolve().is_relative_to(root.joinpath(*MAINTAINED).resolve())
     for item in page.blocks:
         if item.token.type == "html_block":
-            yield Problem(
-                shown, item.line,
-                f"contains {_html_detail(item.token.content)}; contributed content may not "
-                "contain HTML: write Markdown",
-                "raw-html",
-            )
+            yield _raw_html(shown, item.line, item.token.content)
     for item in page.inlines:
         token = item.token
         if token.type == "html_inline" and not CLOSING_TAG.match(token.content):
-            yield Problem(
-                shown, item.line,
-                f"contains {_html_detail(token.content)}; contributed content may not "
-                "contain HTML: write Markdown",
-                "raw-html",
-            )
+            yield _raw_html(shown, item.line, token.content)
         elif token.type in ("link_open", "image"):
             attribute = "href" if token.type == "link_open" else "src"
             url = str(token.attrs.get(attribute, ""))
@@ -159,7 +154,7 @@ def check_untrusted(page: ParsedPage, shown: str, path: Path, root: Path) -> Ite
             )
     for directive in page.directives:
         name = directive.name
-        if name in FORBIDDEN_DIRECTIVES and not (name == "include" and maintained):
+        if name in FORBIDDEN_DIRECTIVES:
             yield Problem(
                 shown, directive.line,
                 f"the directive {{{name}}} {FORBIDDEN_DIRECTIVES[name]}; contributed content may "
