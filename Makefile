@@ -46,5 +46,9 @@ live: $(STAMP) ## Rebuild and reload in the browser while you edit
 	$(BIN)/sphinx-autobuild $(SPHINXOPTS) --watch edition_tools --watch sources \
 	  --ignore "$(BUILDDIR)/*" . $(BUILDDIR)/html
 
+.PHONY: bench
+bench: $(STAMP) ## Measure build, rebuild, check, PDF and scaling costs into _build/bench
+	$(BIN)/python -m edition_tools.benchmark
+
 clean: ## Remove every build product (keeps .venv)
 	rm -rf $(BUILDDIR)
