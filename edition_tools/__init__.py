@@ -6,16 +6,20 @@ of :func:`setup` is one piece of the edition's machinery.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
-
-from . import bibliography_style, margin_notes, paragraph_numbers, site_root
-from . import template_cache
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the edition's extensions with Sphinx."""
+    # Imported here, not above: the command-line tools (python -m
+    # edition_tools.check) import this package too, and must not pay for
+    # Sphinx and the bibliography libraries they do not use.
+    from . import bibliography_style, margin_notes, paragraph_numbers, site_root
+    from . import template_cache
+
     paragraph_numbers.setup(app)  # ¶1…¶14: visible numbers, stable anchors
     margin_notes.setup(app)  # footnotes laid out beside their paragraph (HTML)
     bibliography_style.setup(app)  # pybtex style for @online sources
