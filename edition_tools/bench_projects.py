@@ -229,7 +229,7 @@ class _Volume:
 
     def _path(self, target: str, original: Path) -> str:
         """A link's path in the copy: the copy of its file, else the original, from the root."""
-        if "://" in target or target.startswith(("mailto:", "#")):
+        if "://" in target or target.startswith("mailto:"):
             return target
         path, _, fragment = target.partition("#")
         if path:

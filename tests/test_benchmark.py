@@ -125,6 +125,7 @@ VOLUME_PAGE = """\
 Text with a term {term}`Moscow Format` and {term}`the format <Moscow Format>`.[^note]
 See {ref}`the second paragraph <p2>`, [the glossary](../glossary/moscow-format.md#use),
 [the list](bibliography.md), {doc}`introduction` and [a source](https://example.org/a#b).
+Back to [the paragraph](#p2) or [the top](#background).
 
 [^note]: **Context.**
     Cited {cite:p}`lbci2025court,unknown2020key`.
@@ -143,6 +144,7 @@ VOLUME_PAGE_REWRITTEN = """\
 Text with a term {term}`Moscow Format <Moscow Format (v002)>` and {term}`the format <Moscow Format (v002)>`.[^note]
 See {ref}`the second paragraph <v002-p2>`, [the glossary](/glossary/v002/moscow-format.md#v002-use),
 [the list](/docs/bibliography.md), {doc}`/docs/volumes/v002/introduction` and [a source](https://example.org/a#b).
+Back to [the paragraph](#v002-p2) or [the top](#background).
 
 [^note]: **Context.**
     Cited {cite:p}`lbci2025courtxaac,unknown2020key`.
