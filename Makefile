@@ -61,6 +61,10 @@ pdf: $(STAMP) ## Build the printed edition (needs TeX: see README) and print its
 	  LATEXMKOPTS="$(LATEXMKOPTS)" LATEXOPTS="$(LATEXOPTS)"
 	@echo $(PDF)
 
+.PHONY: bench
+bench: $(STAMP) ## Measure build, rebuild, check, PDF and scaling costs into _build/bench
+	$(BIN)/python -m edition_tools.benchmark
+
 clean: ## Remove every build product (keeps .venv)
 	rm -rf $(BUILDDIR)
 

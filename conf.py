@@ -140,3 +140,30 @@ latex_elements = {
 \makeatother
 """,
 }
+
+# -- A no-op rebuild rebuilds nothing ------------------------------------------
+# Keep this section last: it completes values set above. Sphinx compares this
+# file's values with those saved by the previous build, and the themes change
+# some of them as they start, so every rebuild reported "The configuration has
+# changed". Here they get, before the comparison, the values the themes would
+# give them: the themes are loaded as extensions (book theme first, so that
+# its templates still override pydata's) so that they add their template
+# folders while conf.py is read rather than when the HTML builder starts.
+extensions += ["sphinx_book_theme", "pydata_sphinx_theme"]
+html_permalinks_icon = "#"  # pydata-sphinx-theme's default
+html_sourcelink_suffix = ""  # sphinx-book-theme's default
+html_theme_options.setdefault(
+    "navbar_persistent", [] if html_theme_options.get("disable_search") else ["search-button-field"]
+)
+html_theme_options.setdefault("icon_links", [])
+html_theme_options.setdefault("logo", {})
+
+
+def _with_priority(entry: str | tuple[str, dict]) -> tuple[str, dict]:
+    """Spell out the priority (800) that Sphinx writes into the edition's assets."""
+    name, attributes = (entry, {}) if isinstance(entry, str) else entry
+    return name, {"priority": 800, **attributes}
+
+
+html_css_files = [_with_priority(entry) for entry in html_css_files]
+html_js_files = [_with_priority(entry) for entry in globals().get("html_js_files", [])]

@@ -24,6 +24,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         margin_notes,
         paragraph_numbers,
         site_root,
+        template_cache,
         untrusted_content,
     )
 
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     glossary_backlinks.setup(app)  # glossary: "Appears in", list of terms, link titles
     citation_index.setup(app)  # every source with links back to where it is cited
     general_index.setup(app)  # index entries for the names the article mentions
+    template_cache.setup(app)  # compiled theme templates kept between builds
     return {
         "version": "1",
         # Raised whenever an extension changes what it keeps on the environment.

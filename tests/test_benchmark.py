@@ -1,0 +1,206 @@
+"""The parts of ``make bench`` that must be right whatever the timings are.
+
+No test here asserts a duration: figures depend on the machine and its load.
+They check what is measured (the projects the benchmark builds, the pages a
+build read and wrote) and how figures are summarised.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from edition_tools.article_source import body_paragraphs, normalise_space
+from edition_tools.bench_projects import (
+    FOOTNOTE_DEFINITION,
+    _Volume,
+    copy_project,
+    edit_one_annotation,
+    edition_size,
+    glossary_terms,
+    write_baseline,
+    write_synthetic,
+)
+from edition_tools.benchmark import configuration_changed, pages_read, pages_written, record
+from edition_tools.process_cost import paired_ratios, run_measured, spread
+from edition_tools.source_fidelity import article_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: What a serial Sphinx 9 rebuild prints after one page was edited.
+REBUILD_OUTPUT = """\
+loading pickled environment... done
+building [html]: targets for 1 source files that are out of date
+updating environment: 0 added, 1 changed, 0 removed
+reading sources... [100%] docs/introduction
+
+looking for now-outdated files... none found
+writing output... [ 50%] docs/index
+writing output... [100%] docs/introduction
+
+build succeeded.
+"""
+
+
+# -- Figures -----------------------------------------------------------------------
+
+def test_spread_is_median_min_max() -> None:
+    summary = spread([3.0, 1.0, 2.0, 10.0])
+    assert (summary.median, summary.low, summary.high, summary.count) == (2.5, 1.0, 10.0, 4)
+    assert str(spread([2.0])) == "2"
+
+
+def test_paired_ratios_divide_run_by_run() -> None:
+    # Run 2 was slowed down for both commands alike; its ratio is still 2.
+    ratios = paired_ratios([2.0, 8.0, 2.2], [1.0, 4.0, 1.0])
+    assert (ratios.median, ratios.low, ratios.high) == (2.0, 2.0, 2.2)
+    with pytest.raises(ValueError):
+        paired_ratios([1.0], [1.0, 2.0])
+
+
+def test_run_measured_reports_exit_status_output_and_usage(tmp_path: Path) -> None:
+    script = "import sys; data = bytearray(64 * 1024 * 1024); print('done'); sys.exit(3)"
+    sample = run_measured([sys.executable, "-c", script], cwd=tmp_path)
+    assert sample.returncode == 3
+    assert sample.output == "done\n"
+    # The 64 MiB the child touched are in its peak memory.
+    assert sample.peak_rss_mib >= 64
+    assert sample.cpu > 0 and sample.wall > 0
+
+
+def test_sphinx_output_is_read_for_pages_and_configuration() -> None:
+    assert (pages_read(REBUILD_OUTPUT), pages_written(REBUILD_OUTPUT)) == (1, 2)
+    assert not configuration_changed(REBUILD_OUTPUT)
+    changed = "loading pickled environment... The configuration has changed (1 option: 'html_theme_options')\n"
+    assert configuration_changed(changed)
+
+
+def test_record_replaces_only_the_figures(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("# Costs\n\nIntro.\n\n% bench:begin\nold figures\n% bench:end\n\nAfter.\n", encoding="utf-8")
+    record(page, "| new | table |\n")
+    assert page.read_text(encoding="utf-8") == (
+        "# Costs\n\nIntro.\n\n% bench:begin\n| new | table |\n% bench:end\n\nAfter.\n"
+    )
+
+
+# -- The projects it builds ---------------------------------------------------------------
+
+def test_baseline_has_the_article_text_in_plain_pages(tmp_path: Path) -> None:
+    baseline = write_baseline(tmp_path / "baseline")
+    conf = (baseline / "conf.py").read_text(encoding="utf-8")
+    assert re.search(r'^extensions = \["myst_parser"\]$', conf, re.M)
+    assert 'html_theme = "sphinx_book_theme"' in conf
+    texts = []
+    for page in article_pages():
+        copy = (baseline / page.name).read_text(encoding="utf-8")
+        assert copy.split("\n")[0] == page.read_text(encoding="utf-8").split("\n")[0]  # the title
+        assert "[^" not in copy and "{cite" not in copy and "{term" not in copy
+        texts += copy.split("\n\n")[1:]
+    assert [normalise_space(t) for t in texts] == [normalise_space(p.text) for p in body_paragraphs()]
+
+
+def test_editing_an_annotation_changes_one_line_each_time(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "edition")
+    before = {p: p.read_text(encoding="utf-8") for p in (project / "docs").glob("*.md")}
+    edited = edit_one_annotation(project, 1)
+    edit_one_annotation(project, 2)
+    after = edited.read_text(encoding="utf-8").split("\n")
+    old = before[edited].split("\n")
+    changed = [i for i, (a, b) in enumerate(zip(old, after)) if a != b]
+    assert len(changed) == 1 and len(old) == len(after)
+    assert after[changed[0]] == old[changed[0]] + " Revision 2."
+    assert after[changed[0]].startswith("    ")  # inside a footnote's body
+    assert all(p.read_text(encoding="utf-8") == text for p, text in before.items() if p != edited)
+
+
+VOLUME_PAGE = """\
+# Background
+
+(p2)=
+Text with a term {term}`Moscow Format` and {term}`the format <Moscow Format>`.[^note]
+See {ref}`the second paragraph <p2>`, [the glossary](../glossary/moscow-format.md#use),
+[the list](bibliography.md), {doc}`introduction` and [a source](https://example.org/a#b).
+Back to [the paragraph](#p2) or [the top](#background).
+
+[^note]: **Context.**
+    Cited {cite:p}`lbci2025court,unknown2020key`.
+
+:::{glossary}
+:sorted:
+Moscow Format
+    A format.
+:::
+"""
+
+VOLUME_PAGE_REWRITTEN = """\
+# Background
+
+(v002-p2)=
+Text with a term {term}`Moscow Format <Moscow Format (v002)>` and {term}`the format <Moscow Format (v002)>`.[^note]
+See {ref}`the second paragraph <v002-p2>`, [the glossary](/glossary/v002/moscow-format.md#v002-use),
+[the list](/docs/bibliography.md), {doc}`/docs/volumes/v002/introduction` and [a source](https://example.org/a#b).
+Back to [the paragraph](#v002-p2) or [the top](#background).
+
+[^note]: **Context.**
+    Cited {cite:p}`lbci2025courtxaac,unknown2020key`.
+
+:::{glossary}
+:sorted:
+Moscow Format (v002)
+    A format.
+:::
+"""
+
+
+def test_a_volume_gets_its_own_labels_terms_keys_and_links(tmp_path: Path) -> None:
+    docs, glossary = tmp_path / "docs", tmp_path / "glossary"
+    copies = {
+        docs / "background.md": docs / "volumes" / "v002" / "background.md",
+        docs / "introduction.md": docs / "volumes" / "v002" / "introduction.md",
+        glossary / "moscow-format.md": glossary / "v002" / "moscow-format.md",
+    }
+    volume = _Volume(2, {"p2", "use"}, {"moscow format"}, {"lbci2025court"}, copies, tmp_path)
+    assert volume.rewrite(VOLUME_PAGE, docs / "background.md") == VOLUME_PAGE_REWRITTEN
+    assert glossary_terms(VOLUME_PAGE) == ["Moscow Format"]
+
+
+@pytest.fixture(scope="module")
+def synthetic_3x(tmp_path_factory: pytest.TempPathFactory) -> tuple:
+    """The edition as it stands and a copy made three times as large."""
+    real = edition_size(ROOT)
+    project = copy_project(tmp_path_factory.mktemp("synthetic") / "edition")
+    size, note = write_synthetic(project, 3)
+    return project, real, size, note
+
+
+def test_synthetic_edition_multiplies_every_part(synthetic_3x) -> None:
+    project, real, size, note = synthetic_3x
+    assert note == "", "the benchmark must learn how the glossary defines its terms"
+    assert size.annotations == 3 * real.annotations > 0
+    assert size.bibliography_entries == 3 * real.bibliography_entries
+    assert size.glossary_terms == 3 * real.glossary_terms
+    article = len(article_pages(project / "docs" / "index.md"))
+    folder = ROOT / "glossary"
+    glossary = [p for p in folder.glob("*.md") if p.stem != "index"] if folder.is_dir() else []
+    # Two more volumes, each with the article's pages, the glossary's entries
+    # and its contents page; one group page; the page that lists the groups.
+    assert size.pages == real.pages + 2 * (article + len(glossary) + 1) + 2
+    volume = project / "docs" / "volumes" / "v003"
+    notes = [FOOTNOTE_DEFINITION.findall(p.read_text(encoding="utf-8")) for p in volume.glob("*.md")]
+    assert sum(map(len, notes)) == real.annotations
+
+
+def test_synthetic_edition_builds_strictly_and_passes_the_check(synthetic_3x, tmp_path: Path) -> None:
+    project = synthetic_3x[0]
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n", "-q",
+               str(project), str(tmp_path / "html")]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "html" / "docs" / "volumes" / "v003" / "introduction.html").exists()
+    check = subprocess.run([sys.executable, "-m", "edition_tools.check"], capture_output=True, text=True, cwd=project)
+    assert check.returncode == 0, check.stdout
