@@ -59,6 +59,8 @@ html_theme = "sphinx_book_theme"
 html_title = "From Foe to Partner? — annotated edition"
 html_static_path = ["edition_tools/static"]
 html_css_files = ["edition.css"]
+# A favicon of its own: without one every browser asks the host for /favicon.ico.
+html_favicon = "edition_tools/static/favicon.svg"
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None

@@ -11,6 +11,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from . import bibliography_style, margin_notes, paragraph_numbers, site_root
+from . import accessibility, previews
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -19,6 +20,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     margin_notes.setup(app)  # footnotes laid out beside their paragraph (HTML)
     bibliography_style.setup(app)  # pybtex style for @online sources
     site_root.setup(app)  # _build/html/index.html opens the cover page
+    previews.setup(app)  # popups for notes, sources and terms (deferred, per page)
+    accessibility.setup(app)  # markup fixes that axe-core asks for
     return {
         "version": "1",
         # Neither keeps cross-document state; a -j 2 build is tested.

@@ -1,0 +1,57 @@
+"""Markup fixes that axe-core asks for in what the theme and docutils write.
+
+* The bibliography: docutils marks each entry ``role="doc-biblioentry"``, a
+  role that DPUB-ARIA 1.1 deprecates; inside its ``role="list"`` wrapper an
+  entry must be a ``listitem`` (axe: aria-required-children, critical).
+* The theme's search button is labelled "Search" but shows "Search Ctrl+K"
+  (axe: label-content-name-mismatch, serious). ``templates/`` holds a copy of
+  the button named by what it shows, its shortcut also in ``aria-keyshortcuts``.
+* On a reader's first visit the theme has no colour mode stored, logs a
+  console error and shows the page without its colour variables until its
+  deferred script runs. A one-line inline script starts in the reader's mode.
+
+The browser tests (``tests/browser/``) run axe-core on every page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.writers.html5 import HTML5Translator
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+#: Runs in the head, before the theme's deferred script reads the mode.
+INITIAL_COLOUR_MODE = (
+    "(function(d){if(!d.dataset.mode){d.dataset.mode='auto'}"
+    "if(!d.dataset.theme){d.dataset.theme="
+    "matchMedia('(prefers-color-scheme: dark)').matches?'dark':'light'}})"
+    "(document.documentElement);"
+)
+
+
+def visit_citation(self: HTML5Translator, node: nodes.citation) -> None:
+    """Write a bibliography entry as a ``listitem`` of its ``role="list"``."""
+    HTML5Translator.visit_citation(self, node)
+    self.body[-1] = self.body[-1].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+def depart_citation(self: HTML5Translator, node: nodes.citation) -> None:
+    """Close the entry as docutils does."""
+    HTML5Translator.depart_citation(self, node)
+
+
+def add_templates(app: Sphinx, config: Config) -> None:
+    """Put the edition's templates before the theme's."""
+    if str(TEMPLATES) not in config.templates_path:
+        config.templates_path.insert(0, str(TEMPLATES))
+
+
+def setup(app: Sphinx) -> None:
+    """Register the fixes."""
+    app.add_node(nodes.citation, override=True, html=(visit_citation, depart_citation))
+    app.connect("config-inited", add_templates)
+    app.add_js_file(None, body=INITIAL_COLOUR_MODE, priority=100)
