@@ -154,7 +154,8 @@ def search_index_problems(html_dir: Path) -> list[Problem]:
             problems.append(Problem(shown, 1, f"names the page {docname!r}, which was not built", "search-index"))
     for kind in ("alltitles", "indexentries"):
         for title, places in sorted(index.get(kind, {}).items()):
-            for number, anchor in places:
+            # alltitles: [page, anchor]; indexentries: [page, anchor, is-main-entry]
+            for number, anchor, *_ in places:
                 page = html_dir / f"{docnames[number]}.html"
                 if anchor and page.exists() and anchor not in _anchors(page):
                     problems.append(

@@ -30,12 +30,14 @@ def test_link_check_reports_every_broken_address_of_the_fixture_site() -> None:
         ("_static/style.css", 8, "link-file"),
         ("searchindex.js", 1, "search-index"),
         ("searchindex.js", 1, "search-index"),
+        ("searchindex.js", 1, "search-index"),
     ]
     messages = [p.message for p in problems]
     assert messages[2] == "srcset='../img/gone.svg': no file ../img/gone.svg"
     assert messages[4] == "refresh='docs/missing.html': no file docs/missing.html"
     assert messages[6] == "@import='nothere.css': no file nothere.css"
     assert messages[8] == "alltitles 'Nowhere' points to docs/other.html#nosuch, which has no id 'nosuch'"
+    assert messages[9] == "indexentries 'lost' points to docs/page.html#term-lost, which has no id 'term-lost'"
 
 
 def test_reference_check_reports_every_broken_reference_of_the_fixture_site() -> None:
