@@ -39,6 +39,17 @@ check: $(STAMP) ## Validate the content without a Sphinx build (fast)
 test: $(STAMP) ## Run the whole test suite
 	$(BIN)/python -m pytest $(PYTESTOPTS)
 
+# -- browser tests: axe-core from the npm registry, pinned in package-lock.json.
+# `npm ci` runs when node_modules is missing or the lock file changed; without
+# npm the accessibility tests say so and skip (CI installs nodejs, see .ci/).
+AXE_DIR   := tests/browser
+AXE_STAMP := $(AXE_DIR)/node_modules/.installed-package-lock
+test: $(AXE_STAMP)
+$(AXE_STAMP): $(AXE_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  (cd $(AXE_DIR) && npm ci --no-audit --no-fund --loglevel=error) && touch $@; \
+	else echo "npm not found (Debian package nodejs): axe-core tests will skip"; fi
+
 linkcheck: $(STAMP) ## Check external links with Sphinx's linkcheck builder (online)
 	$(SPHINXBUILD) -b linkcheck $(SPHINXOPTS) . $(BUILDDIR)/linkcheck
 

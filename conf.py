@@ -59,6 +59,8 @@ html_theme = "sphinx_book_theme"
 html_title = "From Foe to Partner? — annotated edition"
 html_static_path = ["edition_tools/static"]
 html_css_files = ["edition.css"]
+# A favicon of its own: without one every browser asks the host for /favicon.ico.
+html_favicon = "edition_tools/static/favicon.svg"
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
@@ -140,6 +142,28 @@ latex_elements = {
 \makeatother
 """,
 }
+
+# -- linkcheck ---------------------------------------------------------------
+# `make linkcheck` (online) asks every external address of the edition, the
+# bibliography's sources above all, whether it still answers. It is patient
+# with slow news sites and polite to all of them.
+linkcheck_timeout = 30  # seconds for one request
+linkcheck_retries = 2  # a second try before an address counts as broken
+linkcheck_workers = 4  # few requests at once: a handful of sites, visited gently
+linkcheck_rate_limit_timeout = 120.0  # after HTTP 429, wait up to 2 minutes per site
+linkcheck_report_timeouts_as_broken = False  # a timeout is reported as one, not as a dead page
+# Anchors: a source cited at a #fragment must still have it. Hash-bang routes
+# (#!...) are drawn by scripts and cannot be checked: ignored, as by default.
+linkcheck_anchors = True
+linkcheck_anchors_ignore = ["^!"]
+# Redirects are listed in the report, not failed: sources move to https or to
+# a new address while their text stays; update the bibliography when one does.
+# Addresses never to check, each with its reason and the day it was last seen
+# working in a browser. None so far; for example:
+linkcheck_ignore: list[str] = [
+    # r"^https://www\.example\.org/",  # refuses scripted requests (403); checked by hand on 2026-11-28
+]
+
 
 # -- A no-op rebuild rebuilds nothing ------------------------------------------
 # Keep this section last: it completes values set above. Sphinx compares this

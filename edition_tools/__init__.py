@@ -16,6 +16,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the edition's extensions with Sphinx."""
     # Imported here: `python -m edition_tools.check` must start without Sphinx.
     from . import (
+        accessibility,
         bibliography_style,
         citation_index,
         general_index,
@@ -23,6 +24,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         latex_edition,
         margin_notes,
         paragraph_numbers,
+        previews,
         site_root,
         template_cache,
         untrusted_content,
@@ -38,6 +40,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     citation_index.setup(app)  # every source with links back to where it is cited
     general_index.setup(app)  # index entries for the names the article mentions
     template_cache.setup(app)  # compiled theme templates kept between builds
+    previews.setup(app)  # popups for notes, sources and terms (deferred, per page)
+    accessibility.setup(app)  # markup fixes that axe-core asks for
     return {
         "version": "1",
         # Raised whenever an extension changes what it keeps on the environment.

@@ -158,3 +158,32 @@ def test_term_links_carry_the_definition_of_their_term(html_dir: Path) -> None:
             assert link["title"] == definitions[link["href"].rsplit("/", 1)[-1]]
             checked += 1
     assert checked >= len(ENTRIES), "the See also lines hold term links"
+
+
+def test_every_term_is_linked_from_the_article(html_dir: Path) -> None:
+    """The article links each glossary term at least once, from an article paragraph."""
+    from edition_tools.source_fidelity import article_pages
+
+    linked: set[str] = set()
+    for page in article_pages():
+        html = soup(html_dir / page.relative_to(ROOT).with_suffix(".html"))
+        for paragraph in html.select("p.article-paragraph"):
+            linked |= {a["href"].split("#")[0].rsplit("/", 1)[-1] for a in paragraph.select("a.glossary-term")}
+    assert sorted(f"{entry.path.stem}.html" for entry in ENTRIES if f"{entry.path.stem}.html" not in linked) == []
+
+
+def test_each_article_page_links_the_first_use_of_the_terms_it_links() -> None:
+    """Where a page links a term, the link stands on the term's first use on that page."""
+    from edition_tools.source_fidelity import article_pages
+
+    names = {term.casefold(): entry for entry in ENTRIES for term in entry.terms}
+    for page in article_pages():
+        text = page.read_text(encoding="utf-8")
+        body = text[: m.start()] if (m := re.search(r"^\[\^", text, re.M)) else text
+        for role in TERM_ROLE.finditer(body):
+            shown = re.match(r"\{term\}`([^`<]*?)\s*(?:<[^`]*>)?`", role.group(0)).group(1)
+            if names.get(role["target"].casefold()) is None:
+                continue
+            before = TERM_ROLE.sub("", body[: role.start()])
+            before = "\n".join(line for line in before.splitlines() if not line.startswith(("#", "(p")))
+            assert not re.search(r"(?<![\w-])" + re.escape(shown) + r"(?![\w-])", before), (page.name, shown)

@@ -1,0 +1,50 @@
+"""Site search and the glossary's links, in the browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from .browser_support import GLOSSARY_SOURCE, WIDE, glossary_paths, on_screen, readable
+
+
+def search(open_page, words: str) -> set[str]:
+    """Run the site search for ``words``; return the pages found, relative to the root."""
+    visit = open_page(f"search.html?q={words}")
+    page = visit.page
+    page.locator("#search-results p.search-summary").wait_for()
+    hrefs = page.eval_on_selector_all("#search-results ul.search li a", "(links) => links.map((a) => a.href)")
+    assert visit.complaints() == []
+    root = urlsplit(page.url).path.removesuffix("search.html")
+    return {urlsplit(href).path.removeprefix(root) for href in hrefs}
+
+
+def test_search_finds_termez_in_the_article(open_page) -> None:
+    assert "docs/implications.html" in search(open_page, "Termez")
+
+
+def test_search_finds_termez_in_the_glossary(open_page, html_dir: Path) -> None:
+    if not GLOSSARY_SOURCE.exists():
+        pytest.skip("the edition has no glossary yet (glossary/index.md does not exist)")
+    assert (html_dir / "glossary" / "index.html").exists(), "glossary/index.md was not built"
+    found = search(open_page, "Termez")
+    assert any(path.startswith("glossary/") for path in found), found
+
+
+def test_glossary_links_into_the_article_land_on_their_element(open_page) -> None:
+    if not GLOSSARY_SOURCE.exists():
+        pytest.skip("the edition has no glossary yet (glossary/index.md does not exist)")
+    targets: set[tuple[str, str]] = set()
+    for path in glossary_paths():
+        page = open_page(path, WIDE).page
+        for href in page.eval_on_selector_all("article a[href*='#']", "(links) => links.map((a) => a.href)"):
+            parts = urlsplit(href)
+            if "/docs/" in parts.path and parts.fragment:
+                targets.add((parts.path.split("/docs/", 1)[1], parts.fragment))
+    assert targets, "the glossary has no link to a place in the article (its 'Appears in' lists)"
+    for page_name, fragment in sorted(targets):
+        visit = open_page(f"docs/{page_name}#{fragment}", WIDE)
+        assert readable(on_screen(visit.page, fragment)), (page_name, fragment)
+        visit.page.context.close()
