@@ -132,9 +132,12 @@ def configuration_changed(output: str) -> bool:
 
 
 def sphinx_html(source: Path, outdir: Path) -> list[str]:
-    """The strict build of ``make html``, serial, into ``outdir``."""
+    """The strict build of ``make html``, serial, into ``outdir``.
+
+    ``--no-color``: the output is parsed, and Sphinx colours it when ``CI`` is set.
+    """
     return [
-        sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n",
+        sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n", "--no-color",
         "-d", str(outdir / ".doctrees"), str(source), str(outdir),
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -10,6 +11,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Tests read what sphinx-build prints; Sphinx colours it whenever CI=true is
+# set, as it is in CI. Every build a test starts inherits this.
+os.environ["NO_COLOR"] = "1"
 
 
 @dataclass
