@@ -102,9 +102,12 @@ class EditionStyle(UnsrtStyle):
                 optional[iso_date],
             ],
             optional[sentence[field("note")]],
+            # The address and the day it was read, joined by a space, not a comma.
             sentence[
-                join[href[url, url]],
-                optional[join["(consulted ", iso_date(name="urldate"), ")"]],
+                join(sep=" ")[
+                    href[url, url],
+                    optional[join["(consulted ", iso_date(name="urldate"), ")"]],
+                ],
             ],
         ]
 
