@@ -85,7 +85,7 @@ def test_link_check_runs_weekly_and_on_demand() -> None:
     (schedule,) = on["schedule"]
     minute, hour, day, month, weekday = schedule["cron"].split()
     assert (day, month) == ("*", "*") and weekday.isdigit()
-    assert [s["run"] for s in steps(workflow) if "run" in s] == ["make linkcheck"]
+    assert [s["run"] for s in steps(workflow) if "run" in s] == ["make linkcheck", "make test-online"]
 
 
 def test_read_the_docs_builds_like_make_html() -> None:
