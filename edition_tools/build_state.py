@@ -5,7 +5,10 @@ every page. Each keeps them in a state object stored on the environment,
 which must forget what a changed page contributed (``env-purge-doc``), take
 over what parallel readers gathered (``env-merge-info``) and know which pages
 this build reads, so that pages depending on them are written again.
-:func:`connect_state` wires those events once for any such state.
+:func:`connect_state` wires those events once for any such state, and keeps
+what each re-read page contributed before, so that :func:`altered_pages`
+tells which pages really changed what the state holds: editing the wording of
+an annotation then rewrites no glossary page.
 """
 
 from __future__ import annotations
@@ -21,6 +24,12 @@ class PageState(Protocol):
     """What a state object offers: the pages changed in this build, purge, merge."""
 
     changed: set[str]
+    #: What each page read in this build contributed before it was re-read.
+    previous: dict[str, object]
+
+    def contribution(self, docname: str) -> object:
+        """What ``docname`` contributes to the state, comparable with ``==``."""
+        ...
 
     def purge(self, docname: str) -> None: ...
 
@@ -45,13 +54,15 @@ def connect_state(app: Sphinx, state_of: Callable[[BuildEnvironment], PageState]
     """Keep the state given by ``state_of`` right across incremental and parallel builds."""
 
     def reset_changed(app: Sphinx) -> None:
-        state_of(app.env).changed = set()
+        state = state_of(app.env)
+        state.changed, state.previous = set(), {}
 
     def note_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
         state_of(env).changed.update(docnames)
 
     def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         state = state_of(env)
+        state.previous.setdefault(docname, state.contribution(docname))
         state.purge(docname)
         state.changed.add(docname)
 
@@ -62,3 +73,11 @@ def connect_state(app: Sphinx, state_of: Callable[[BuildEnvironment], PageState]
     app.connect("env-before-read-docs", note_read)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
+
+
+def altered_pages(state: PageState) -> set[str]:
+    """The pages read or removed in this build whose contribution changed."""
+    return {
+        docname for docname in state.changed
+        if state.previous.get(docname) != state.contribution(docname)
+    }

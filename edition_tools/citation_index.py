@@ -44,7 +44,7 @@ from sphinxcontrib.bibtex.nodes import raw_latex
 from .bibliography_style import short_source
 from .margin_notes import note_id
 from .paragraph_numbers import paragraph_number
-from .build_state import connect_state, state_accessor
+from .build_state import altered_pages, connect_state, state_accessor
 from .data_files import read_toml
 
 logger = logging.getLogger(__name__)
@@ -94,6 +94,11 @@ class CitationState:
     places: dict[str, list[CitingPlace]] = field(default_factory=dict)
     index_docs: set[str] = field(default_factory=set)
     changed: set[str] = field(default_factory=set)
+    #: Their citing places before this build re-read them (see build_state).
+    previous: dict[str, object] = field(default_factory=dict)
+
+    def contribution(self, docname: str) -> object:
+        return tuple(self.places.get(docname, ()))
 
     def purge(self, docname: str) -> None:
         self.places.pop(docname, None)
@@ -258,9 +263,9 @@ class CitationIndexDirective(SphinxDirective):
 
 
 def dependent_docs(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """``env-get-updated``: write the citation index again when any page changed."""
+    """``env-get-updated``: write the citation index again when a page's citations changed."""
     state = citation_state(env)
-    return sorted(state.index_docs - state.changed) if state.changed else []
+    return sorted(state.index_docs - state.changed) if altered_pages(state) else []
 
 
 # -- Resolving ----------------------------------------------------------------

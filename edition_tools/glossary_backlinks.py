@@ -44,7 +44,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
 from .name_matching import article_paragraphs, name_pattern, normalise, paragraph_text
-from .build_state import connect_state, state_accessor
+from .build_state import altered_pages, connect_state, state_accessor
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +99,11 @@ class GlossaryState:
     term_ref_docs: set[str] = field(default_factory=set)
     #: Pages read or removed in the current build (not meaningful afterwards).
     changed: set[str] = field(default_factory=set)
+    #: Their contributions before this build re-read them (see build_state).
+    previous: dict[str, object] = field(default_factory=dict)
+
+    def contribution(self, docname: str) -> object:
+        return (tuple(self.terms.get(docname, ())), tuple(self.paragraphs.get(docname, ())))
 
     def purge(self, docname: str) -> None:
         self.terms.pop(docname, None)
@@ -266,9 +271,13 @@ def dependent_docs(app: Sphinx, env: BuildEnvironment) -> list[str]:
     written again.
     """
     state = glossary_state(env)
-    if not state.changed:
-        return []
-    return sorted((state.dynamic_docs | state.term_ref_docs) - state.changed)
+    altered = altered_pages(state)
+    if not altered:
+        return []  # e.g. only an annotation's wording changed
+    pages = set(state.dynamic_docs)
+    if any(state.previous.get(doc, ((), ()))[0] != state.contribution(doc)[0] for doc in altered):
+        pages |= state.term_ref_docs  # a term or its definition changed
+    return sorted(pages - state.changed)
 
 
 # -- Resolving ----------------------------------------------------------------

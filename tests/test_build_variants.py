@@ -9,6 +9,7 @@ editing two pages gives what a clean build of the edited sources gives.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -107,3 +108,26 @@ def test_an_incremental_build_after_edits_equals_a_clean_build(edition_copy: Pat
     assert titles["Moscow Format"].startswith("The Moscow Format is a series of consultations")
     source = soup(incremental / "docs" / "citation-index.html").find(id="cite-orient2025termez")
     assert "¶12, note test-note" in source.select_one("p.citation-backlinks").get_text()
+
+
+def test_rewording_an_annotation_rewrites_no_glossary_or_index_page(edition_copy: Path, tmp_path: Path) -> None:
+    """Only a change to what the glossary or the citation index holds rewrites them."""
+    outdir = tmp_path / "html"
+    build(edition_copy, outdir)
+    edit(
+        edition_copy / "docs" / "implications.md",
+        "Taliban fighters entered Kabul on 15 August 2021, and the group",
+        "Taliban fighters entered Kabul on 15 August 2021; the group",
+    )
+    written = re.findall(r"writing output\.\.\. \[\s*\d+%\] (\S+)", build(edition_copy, outdir).stderr)
+    assert "docs/implications" in written
+    assert not [page for page in written if page.startswith("glossary/") or page == "docs/citation-index"]
+
+    # A new citation does reach the citation index.
+    edit(
+        edition_copy / "docs" / "implications.md",
+        "the group announced an interim government on 7 September {cite:p}`tass2022investors`.",
+        "the group announced an interim government on 7 September {cite:p}`tass2022investors,orient2025termez`.",
+    )
+    written = re.findall(r"writing output\.\.\. \[\s*\d+%\] (\S+)", build(edition_copy, outdir).stderr)
+    assert "docs/citation-index" in written
