@@ -25,6 +25,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         latex_edition,
         margin_notes,
         paragraph_numbers,
+        precompress,
         previews,
         site_root,
         template_cache,
@@ -44,6 +45,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     previews.setup(app)  # popups for notes, sources and terms (deferred, per page)
     accessibility.setup(app)  # markup fixes that axe-core asks for
     icons.setup(app)  # the theme's icons as CSS, without Font Awesome's script
+    precompress.setup(app)  # page.html.gz beside page.html, for hosts that serve it
     return {
         "version": "1",
         # Raised whenever an extension changes what it keeps on the environment.
