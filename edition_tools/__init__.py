@@ -21,9 +21,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
         citation_index,
         general_index,
         glossary_backlinks,
+        icons,
         latex_edition,
         margin_notes,
         paragraph_numbers,
+        precompress,
         previews,
         site_root,
         template_cache,
@@ -42,6 +44,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     template_cache.setup(app)  # compiled theme templates kept between builds
     previews.setup(app)  # popups for notes, sources and terms (deferred, per page)
     accessibility.setup(app)  # markup fixes that axe-core asks for
+    icons.setup(app)  # the theme's icons as CSS, without Font Awesome's script
+    precompress.setup(app)  # page.html.gz beside page.html, for hosts that serve it
     return {
         "version": "1",
         # Raised whenever an extension changes what it keeps on the environment.

@@ -104,3 +104,16 @@ def test_no_op_rebuild_reads_and_writes_nothing(serial_builds: tuple[Run, Run]) 
     # rebuild reported "The configuration has changed" (see conf.py).
     assert not configuration_changed(again.output), again.output
     assert (pages_read(again.output), pages_written(again.output)) == (0, 0)
+
+
+def test_clean_builds_give_byte_identical_compressed_copies(
+    serial_builds: tuple[Run, Run], parallel_build: Run,
+) -> None:
+    # The first serial build and the parallel one: the second serial build
+    # is rebuilt in place by the no-op test.
+    first, second = (
+        {path.relative_to(run.outdir).as_posix(): path.read_bytes()
+         for path in sorted(run.outdir.rglob("*.gz"))}
+        for run in (serial_builds[0], parallel_build)
+    )
+    assert len(first) > 20 and first == second
