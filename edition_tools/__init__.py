@@ -24,6 +24,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         icons,
         latex_edition,
         margin_notes,
+        page_head,
         paragraph_numbers,
         precompress,
         previews,
@@ -45,6 +46,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     previews.setup(app)  # popups for notes, sources and terms (deferred, per page)
     accessibility.setup(app)  # markup fixes that axe-core asks for
     icons.setup(app)  # the theme's icons as CSS, without Font Awesome's script
+    page_head.setup(app)  # a description per page; scripts deferred, unused styles left out
     precompress.setup(app)  # page.html.gz beside page.html, for hosts that serve it
     return {
         "version": "1",

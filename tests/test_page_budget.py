@@ -23,7 +23,9 @@ PAGE = "docs/introduction.html"
 #: stylesheets (pydata-sphinx-theme.css alone is 368 KiB, 62 KiB compressed),
 #: Sphinx's small page scripts, and the edition's own files. Not here on
 #: purpose: Font Awesome's script (1.5 MB; edition_tools/icons.py draws the
-#: icons) and Sphinx's search scripts and index, which only search.html needs.
+#: icons), Sphinx's search scripts and index, which only search.html needs,
+#: pygments.css, which only pages with highlighted code need, and the theme's
+#: styles/theme.css, which only imports basic.css (linked directly instead).
 EXPECTED_ASSETS = frozenset({
     "_static/documentation_options.js",
     "_static/doctools.js",
@@ -32,10 +34,9 @@ EXPECTED_ASSETS = frozenset({
     "_static/scripts/pydata-sphinx-theme.js",
     "_static/scripts/sphinx-book-theme.js",
     "_static/previews.js",
-    "_static/styles/theme.css",
+    "_static/basic.css",
     "_static/styles/pydata-sphinx-theme.css",
     "_static/styles/sphinx-book-theme.css",
-    "_static/pygments.css",
     "_static/icons.css",
     "_static/edition.css",
     "_static/favicon.svg",
