@@ -45,16 +45,18 @@ test: $(STAMP) ## Run the whole offline test suite (CI runs this)
 test-online: $(STAMP) ## Run the tests that need the internet (the online link check)
 	$(BIN)/python -m pytest -m network $(PYTESTOPTS)
 
-# -- browser tests: axe-core from the npm registry, pinned in package-lock.json.
-# `npm ci` runs when node_modules is missing or the lock file changed; without
-# npm the accessibility tests say so and skip (CI installs nodejs, see .ci/).
-AXE_DIR   := tests/browser
-AXE_STAMP := $(AXE_DIR)/node_modules/.installed-package-lock
-test: $(AXE_STAMP)
-$(AXE_STAMP): $(AXE_DIR)/package-lock.json
+# -- npm packages, each folder pinned by its package-lock.json: axe-core for
+# the browser tests (tests/browser), Lighthouse 12 for the reader section of
+# make bench and its test (edition_tools/lighthouse). `npm ci` runs when
+# node_modules is missing or the lock file changed; without npm, what needs
+# them says so and skips (CI installs nodejs, see .ci/).
+AXE_STAMP        := tests/browser/node_modules/.installed-package-lock
+LIGHTHOUSE_STAMP := edition_tools/lighthouse/node_modules/.installed-package-lock
+test: $(AXE_STAMP) $(LIGHTHOUSE_STAMP)
+%/node_modules/.installed-package-lock: %/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
-	  (cd $(AXE_DIR) && npm ci --no-audit --no-fund --loglevel=error) && touch $@; \
-	else echo "npm not found (Debian package nodejs): axe-core tests will skip"; fi
+	  (cd $* && npm ci --no-audit --no-fund --loglevel=error) && touch $@; \
+	else echo "npm not found (Debian package nodejs): what needs $*/node_modules will skip"; fi
 
 linkcheck: $(STAMP) ## Check external links with Sphinx's linkcheck builder (online)
 	$(SPHINXBUILD) -b linkcheck $(SPHINXOPTS) . $(BUILDDIR)/linkcheck
@@ -79,7 +81,7 @@ pdf: $(STAMP) ## Build the printed edition (needs TeX: see README) and print its
 	@echo $(PDF)
 
 .PHONY: bench
-bench: $(STAMP) ## Measure build, rebuild, check, PDF and scaling costs into _build/bench
+bench: $(STAMP) $(LIGHTHOUSE_STAMP) ## Measure build, rebuild, check, PDF, scaling and reader costs into _build/bench
 	$(BIN)/python -m edition_tools.benchmark
 
 clean: ## Remove every build product (keeps .venv)

@@ -18,7 +18,11 @@ What is measured:
 * the import of Sphinx, the theme and the extensions: the floor of any build;
 * scaling: synthetic editions 10× and 100× as large (pages, annotations,
   glossary terms, bibliography entries; see :mod:`.bench_projects`), built
-  clean and checked.
+  clean and checked;
+* the reader's side (:mod:`.reader_bench`): Lighthouse 12 on the cover and
+  every article page of the edition and of the bare baseline just built,
+  served on loopback with gzip. Skipped, with the reason, where Node.js,
+  Chromium or Lighthouse is missing.
 
 Targets are judged on CPU time: a serial build waits for nothing but the
 processor, so on an idle machine its wall time equals its CPU time, while on a
@@ -26,8 +30,9 @@ shared one the wall time also counts the other programs' turns. Wall times
 are reported beside them.
 
 It prints the tables and writes them, as Markdown and JSON, with a plot of the
-scaling, into ``_build/bench/``. The number of runs and the scales come from
-the options or from ``BENCH_RUNS``, ``BENCH_SCALE_RUNS`` and ``BENCH_SCALES``.
+scaling and Lighthouse's reports, into ``_build/bench/``. The number of runs
+and the scales come from the options or from ``BENCH_RUNS``,
+``BENCH_SCALE_RUNS``, ``BENCH_SCALES`` and ``BENCH_READER_RUNS``.
 """
 
 from __future__ import annotations
@@ -48,7 +53,8 @@ from pathlib import Path
 
 from .article_source import ROOT
 from .bench_projects import copy_project, edit_one_annotation, edition_size, write_baseline, write_synthetic
-from .process_cost import Sample, Spread, paired_ratios, run_measured, spread
+from . import reader_bench
+from .process_cost import Sample, Spread, Target, paired_ratios, run_measured, spread, targets_table
 
 OUTPUT = ROOT / "_build" / "bench"
 #: The markers between which ``--record`` writes the latest figures into a page.
@@ -158,16 +164,6 @@ def pdf_tools() -> list[str]:
 
 
 # -- The measurements -------------------------------------------------------------------
-
-@dataclass
-class Target:
-    """One target of the issue, measured."""
-
-    what: str
-    measured: str
-    target: str
-    met: bool | None  #: None when it could not be measured
-
 
 def main_cases(work: Path) -> tuple[list[Case], dict[str, str]]:
     """Return the cases compared in turn, and notes on what was left out."""
@@ -317,7 +313,7 @@ def _case_row(case: Case) -> str:
 
 
 def markdown_report(info: dict, cases: list[Case], scales: list[Scale], targets: list[Target],
-                    notes: dict[str, str], plot: str) -> str:
+                    notes: dict[str, str], plot: str, reader: str = "") -> str:
     """The report as Markdown: machine, costs, targets, scaling."""
     lines = [
         f"Measured on {info['date']}: {info['cpus']} CPUs ({info['cpu_model']}), Python {info['python']}, "
@@ -329,10 +325,7 @@ def markdown_report(info: dict, cases: list[Case], scales: list[Scale], targets:
         "| --- | ---: | ---: | ---: | ---: | ---: |",
         *(_case_row(case) for case in cases),
         "",
-        "| target | measured (median, range of paired ratios) | target | met |",
-        "| --- | --- | --- | --- |",
-        *(f"| {t.what} | {t.measured} | {t.target} | {'n/a' if t.met is None else 'yes' if t.met else 'NO'} |"
-          for t in targets),
+        targets_table(targets, "measured (median, range of paired ratios)"),
     ]
     if scales:
         one = next((s for s in scales if s.factor == 1), None)
@@ -355,6 +348,8 @@ def markdown_report(info: dict, cases: list[Case], scales: list[Scale], targets:
         notes = notes | {f"{s.factor}×": s.note for s in scales if s.note}
         if plot:
             lines += ["", f"Plot of the scaling: `{plot}`."]
+    if reader:
+        lines += ["", "Reader (Lighthouse):", "", reader]
     if notes:
         lines += ["", *(f"- {key}: {note}" for key, note in notes.items())]
     return "\n".join(lines) + "\n"
@@ -414,12 +409,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="sizes of the synthetic editions, comma-separated; empty to skip (BENCH_SCALES)")
     parser.add_argument("--scale-runs", type=int, default=int(os.environ.get("BENCH_SCALE_RUNS", 1)),
                         help="timed runs per synthetic edition (BENCH_SCALE_RUNS, default 1)")
+    parser.add_argument("--reader-runs", type=int, default=int(os.environ.get("BENCH_READER_RUNS", 3)),
+                        help="Lighthouse runs per page and site; 0 skips the reader section "
+                             "(BENCH_READER_RUNS, default 3)")
     parser.add_argument("--out", type=Path, default=OUTPUT, help="where to write the report (default _build/bench)")
     parser.add_argument("--record", type=Path, metavar="PAGE",
                         help=f"also write the report into PAGE between the lines {RECORD_BEGIN!r} and {RECORD_END!r}")
     args = parser.parse_args(argv)
-    if args.runs < 1 or args.scale_runs < 1:
-        parser.error("--runs and --scale-runs must be at least 1")
+    if args.runs < 1 or args.scale_runs < 1 or args.reader_runs < 0:
+        parser.error("--runs and --scale-runs must be at least 1, --reader-runs at least 0")
     factors = _int_list(args.scales)
     if factors and 1 not in factors:
         factors = [1, *factors]  # ratios are taken to the 1× edition
@@ -430,6 +428,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         cases, notes = main_cases(work)
         _log(f"{len(cases)} commands, {args.runs} runs each in turn after a warm-up")
         run_in_turn(cases, args.runs)
+        reader, reader_reason = [], reader_bench.missing_tools() if args.reader_runs else "--reader-runs 0"
+        built = all(case.samples for case in cases if case.key in ("edition", "baseline"))
+        if not reader_reason and not built:
+            reader_reason = "a clean build of the edition or the baseline failed"
+        if reader_reason:
+            notes["reader"] = f"not measured: {reader_reason}"
+            _log(f"reader section skipped: {reader_reason}")
+        else:
+            _log(f"reader: Lighthouse, {args.reader_runs} run(s) per page and site in turn")
+            reader = reader_bench.audit_sites(work / "out-edition", work / "out-baseline", args.reader_runs,
+                                              args.out / "lighthouse", log=_log)
         scales = scaling_cases(work, factors) if factors else []
         if scales:
             _log(f"scaling: {factors}, {args.scale_runs} run(s) each in turn")
@@ -437,12 +446,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
 
     by_key = {case.key: case for case in cases}
-    targets = evaluate(by_key, scales)
+    targets = evaluate(by_key, scales) + reader_bench.evaluate(reader)
+    reader_section = (reader_bench.markdown_section(reader, args.reader_runs, reader_bench.lighthouse_version())
+                      if reader else "")
     args.out.mkdir(parents=True, exist_ok=True)
     plot = args.out / "scaling.png"
     plotted = draw_scaling(scales, plot)
     shown = plot.relative_to(ROOT).as_posix() if plot.is_relative_to(ROOT) else plot.name
-    report = markdown_report(info, cases, scales, targets, notes, shown if plotted else "")
+    report = markdown_report(info, cases, scales, targets, notes, shown if plotted else "", reader_section)
     (args.out / "results.md").write_text(report, encoding="utf-8")
     every = cases + [case for scale in scales for case in scale.cases]
     data = {
@@ -459,6 +470,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for case in every
         },
         "scaling": [{"factor": s.factor, "size": s.size, "note": s.note} for s in scales],
+        "reader": reader_bench.to_json(reader),
         "targets": [vars(target) for target in targets],
         "notes": notes,
     }
@@ -467,7 +479,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         record(args.record, report)
     print(report)
     print(f"Written: {args.out / 'results.md'}, {args.out / 'results.json'}" + (f", {plot}" if plotted else ""))
-    return 1 if any(case.failed for case in every) else 0
+    failed_audits = any(result.errors for pair in reader for result in pair)
+    return 1 if any(case.failed for case in every) or failed_audits else 0
 
 
 if __name__ == "__main__":

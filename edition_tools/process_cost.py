@@ -1,4 +1,5 @@
-"""What one command costs as a whole process: wall time, CPU time, peak memory.
+"""What one command costs as a whole process (wall time, CPU time, peak memory),
+how runs are summarised, and a target set against a measurement.
 
 The benchmark runs every command as a child process and reads its resource
 usage with ``os.wait4``, which covers the child and every descendant it waited
@@ -103,3 +104,23 @@ def paired_ratios(numerators: Sequence[float], denominators: Sequence[float]) ->
     if len(numerators) != len(denominators):
         raise ValueError("paired series must have the same length")
     return spread([a / b for a, b in zip(numerators, denominators) if b > 0])
+
+
+@dataclass
+class Target:
+    """One target of the benchmark, measured."""
+
+    what: str
+    measured: str
+    target: str
+    met: bool | None  #: None when it could not be measured
+
+
+def targets_table(targets: Sequence[Target], measured: str = "measured") -> str:
+    """The targets as a Markdown table: what, measured, target, met."""
+    verdict = {None: "n/a", True: "yes", False: "NO"}
+    return "\n".join([
+        f"| target | {measured} | target | met |",
+        "| --- | --- | --- | --- |",
+        *(f"| {t.what} | {t.measured} | {t.target} | {verdict[t.met]} |" for t in targets),
+    ])
