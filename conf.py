@@ -122,6 +122,10 @@ latex_elements = {
 % that breaks there over the top of the next page, covering (and dropping)
 % the links of the footnote marks in its first lines.
 \interfootnotelinepenalty=10000
+% For the same reason no paragraph of the bibliography or of the citation
+% index breaks across pages: a web address broken there would carry its link
+% over the next page's running head (edition_tools/latex_edition.py).
+\newenvironment{sphinxclasscitation-index}{\interlinepenalty=10000\relax}{}
 % The table of contents is called Contents, whatever the toctree's caption.
 \addto\captionsenglish{\renewcommand{\contentsname}{Contents}}
 % The bibliography page supplies its heading; LaTeX's own is dropped and the
@@ -132,6 +136,7 @@ latex_elements = {
     \setlength{\labelwidth}{0pt}\setlength{\labelsep}{0.4em}%
     \setlength{\itemsep}{0.4\baselineskip}}%
   \renewcommand{\@biblabel}[1]{\textbf{[##1]}}%
+  \interlinepenalty=10000\relax
   \raggedright}
   {\endlist}
 % The index: its heading like every chapter's, its entries in the text face

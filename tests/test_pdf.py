@@ -12,6 +12,7 @@ only. Without TeX the tests are skipped with the line that installs it; on CI
 from __future__ import annotations
 
 import os
+from collections import Counter
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -405,3 +406,30 @@ def test_internal_links_lead_somewhere(pdf: Pdf) -> None:
         assert f"cite.docs/bibliography:cite-{key}" in targets, key
     notes = all_footnote_definitions()
     assert {f"Hfootnote.{n}" for n in range(1, notes + 1)} <= set(targets)
+
+
+def test_no_link_reaches_into_the_running_head(pdf: Pdf) -> None:
+    # xdvipdfmx carries a link that breaks at a page end over the top of the
+    # next page; the preamble keeps notes, bibliography entries and citation
+    # index entries whole so that none does.
+    tops: dict[int, float] = {}
+    for run in pdf.runs:
+        if run.text.strip():
+            tops[run.page] = max(tops.get(run.page, run.y), run.y)
+    head, pages_with_head = Counter(round(y, 1) for y in tops.values()).most_common(1)[0]
+    assert pages_with_head > len(pdf.reader.pages) / 2  # the line at the top of most pages
+    links = reaching = 0
+    offenders = []
+    for number, page in enumerate(pdf.reader.pages, start=1):
+        for annotation in page.get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            links += 1
+            bottom, top = sorted(float(annotation["/Rect"][i]) for i in (1, 3))
+            if top > head - 4:
+                target = annotation.get("/A", {}).get("/URI") or annotation.get("/A", {}).get("/D")
+                offenders.append(f"page {number}: link to {target} at {bottom:.0f}–{top:.0f} bp")
+            reaching += top > head - 60
+    assert links > 100 and reaching > 0  # links near the top of a page exist and are looked at
+    assert offenders == []
