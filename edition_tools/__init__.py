@@ -27,6 +27,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         page_head,
         paragraph_numbers,
         precompress,
+        search_index,
         previews,
         site_root,
         template_cache,
@@ -47,6 +48,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     accessibility.setup(app)  # markup fixes that axe-core asks for
     icons.setup(app)  # the theme's icons as CSS, without Font Awesome's script
     page_head.setup(app)  # a description per page; scripts deferred, unused styles left out
+    search_index.setup(app)  # index entries kept in searchindex.js through rebuilds
     precompress.setup(app)  # page.html.gz beside page.html, for hosts that serve it
     return {
         "version": "1",

@@ -98,12 +98,17 @@ def test_no_page_carries_the_path_of_its_build(serial_builds: tuple[Run, Run]) -
 def test_no_op_rebuild_reads_and_writes_nothing(serial_builds: tuple[Run, Run]) -> None:
     clean = serial_builds[1]
     assert pages_read(clean.output) > 5 and not configuration_changed(clean.output)
+    search_index = (clean.outdir / "searchindex.js").read_bytes()
+    assert b'"indexentries":{"' in search_index
     again = build(clean.outdir)
     assert again.returncode == 0, again.output
     # The themes used to change config values as they started, so that every
     # rebuild reported "The configuration has changed" (see conf.py).
     assert not configuration_changed(again.output), again.output
     assert (pages_read(again.output), pages_written(again.output)) == (0, 0)
+    # Sphinx would write the search index again without its index entries
+    # (edition_tools/search_index.py).
+    assert (clean.outdir / "searchindex.js").read_bytes() == search_index
 
 
 def test_clean_builds_give_byte_identical_compressed_copies(
