@@ -4,7 +4,8 @@
   under the link; Lighthouse's SEO audit asks for one), written from the
   article's metadata in ``sources/article.toml`` and the page's own title and
   annotations. A page that sets its own (MyST front matter ``html_meta``)
-  keeps it.
+  keeps it. The cover is the root page; an article page is one with
+  paragraphs of the article (:mod:`.paragraph_numbers` marks them).
 * Sphinx's small scripts (``doctools.js``, ``sphinx_highlight.js``) and the
   book theme's ``sphinx-book-theme.js`` are loaded ``defer``: they only wait
   for the document to be ready, so they need not hold up its first paint.
@@ -32,15 +33,12 @@ from markupsafe import Markup
 from sphinx.application import Sphinx
 
 from .article_source import load_metadata
-from .source_fidelity import COVER_PAGE, article_pages
 
 #: Scripts that only act once the document is ready: deferred on every page but the search page.
 DEFERRED_SCRIPTS = frozenset({"_static/doctools.js", "_static/sphinx_highlight.js", "_static/scripts/sphinx-book-theme.js"})
 PYGMENTS_CSS = "_static/pygments.css"
-
-
-def _docname(path) -> str:
-    return path.relative_to(COVER_PAGE.parent.parent).with_suffix("").as_posix()
+#: The class :mod:`.paragraph_numbers` gives each paragraph of the article.
+ARTICLE_PARAGRAPH = "article-paragraph"
 
 
 def _date(iso: str) -> str:
@@ -48,18 +46,27 @@ def _date(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def description(pagename: str, title: str, annotations: int, metadata: dict | None = None) -> str:
-    """The description of a page: what the page is, and of which article."""
+def description(kind: str, title: str, annotations: int, metadata: dict | None = None) -> str:
+    """The description of a page of ``kind`` ``cover``, ``article`` or any other: what it is, of which article."""
     article = (metadata or load_metadata())["article"]
     work = (f"“{article['title']}” by {' and '.join(article['authors'])} "
             f"({article['publication']}, {_date(article['date'])})")
-    if pagename == _docname(COVER_PAGE):
+    if kind == "cover":
         return (f"An annotated edition of {work}: the article's text unaltered, with annotations giving "
                 "context, fact checks and later developments, a glossary and an index of sources.")
-    if pagename in {_docname(page) for page in article_pages()}:
+    if kind == "article":
         notes = f"{annotations} annotation{'s' if annotations != 1 else ''}" if annotations else "no annotations"
         return f"{title}: a part of {work}, in an annotated edition with {notes} on this page."
     return f"{title}: from the annotated edition of {work}."
+
+
+def page_kind(app: Sphinx, pagename: str, doctree: Any) -> str:
+    """``cover`` for the root page, ``article`` for a page with paragraphs of the article, else ``other``."""
+    if pagename == app.config.root_doc:
+        return "cover"
+    if doctree is not None and any(ARTICLE_PARAGRAPH in node["classes"] for node in doctree.findall(nodes.paragraph)):
+        return "article"
+    return "other"
 
 
 def add_description(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -69,7 +76,7 @@ def add_description(app: Sphinx, pagename: str, templatename: str, context: dict
         return
     title = Markup(context.get("title") or app.config.project).striptags()
     annotations = len(list(doctree.findall(nodes.footnote))) if doctree is not None else 0
-    text = description(pagename, title, annotations)
+    text = description(page_kind(app, pagename, doctree), title, annotations)
     context["metatags"] = metatags + f'\n    <meta name="description" content="{html.escape(text, quote=True)}" />'
 
 

@@ -2,8 +2,7 @@
 
 Both sites, the edition and the bare book-theme baseline of the same text
 (:func:`.bench_projects.write_baseline`), are served on loopback with gzip
-compression (Starlette's static files and gzip middleware under uvicorn, which
-``make live`` already installs). Lighthouse 12, pinned in
+compression (:mod:`.site_server`). Lighthouse 12, pinned in
 ``edition_tools/lighthouse/package-lock.json``, audits the cover and every
 article page of each site in Debian's Chromium (``CHROME_PATH``, by default
 ``/usr/bin/chromium``; never a downloaded browser), in its default mobile
@@ -26,18 +25,16 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .article_source import ROOT
 from .process_cost import Spread, Target, spread, targets_table
+from .site_server import serve
 from .source_fidelity import COVER_PAGE, article_pages
 
 LIGHTHOUSE_DIR = ROOT / "edition_tools" / "lighthouse"
@@ -45,7 +42,6 @@ LIGHTHOUSE = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
 #: Lighthouse 12 asks for Node.js 18.16 or newer (its package's "engines").
 NODE_MINIMUM = (18, 16)
 DEFAULT_CHROME = "/usr/bin/chromium"
-LOOPBACK = "127.0.0.1"
 #: Chromium talks to nobody but the local server; root needs --no-sandbox.
 CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
@@ -99,47 +95,6 @@ def missing_tools() -> str | None:
         return (f"{LIGHTHOUSE.relative_to(ROOT)} not found: `make bench` installs it with "
                 f"`npm ci` in {LIGHTHOUSE_DIR.relative_to(ROOT)}")
     return None
-
-
-# -- Serving a site -------------------------------------------------------------------
-
-def site_app(directory: Path):
-    """An ASGI app serving ``directory`` as a web host would, gzip-compressed when asked."""
-    from starlette.applications import Starlette
-    from starlette.middleware import Middleware
-    from starlette.middleware.gzip import GZipMiddleware
-    from starlette.routing import Mount
-    from starlette.staticfiles import StaticFiles
-
-    return Starlette(
-        routes=[Mount("/", StaticFiles(directory=directory, html=True))],
-        middleware=[Middleware(GZipMiddleware)],
-    )
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on a free loopback port; yield the site's address."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((LOOPBACK, 0))
-    config = uvicorn.Config(site_app(directory), log_level="warning", lifespan="off", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=f"serve {directory.name}",
-                              daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            if not thread.is_alive():
-                raise RuntimeError(f"the server for {directory} did not start")
-            thread.join(timeout=0.05)
-        yield f"http://{LOOPBACK}:{sock.getsockname()[1]}/"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 # -- One Lighthouse run -----------------------------------------------------------------

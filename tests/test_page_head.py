@@ -52,15 +52,26 @@ def test_an_article_page_description_counts_its_annotations(pages: dict[str, Bea
 def test_description_names_the_page_and_the_article() -> None:
     metadata = {"article": {"title": "A Title", "authors": ["A. One", "B. Two"],
                             "publication": "The Analyst", "date": "2025-06-11"}}
-    cover = description("docs/index", "Cover", 0, metadata)
+    cover = description("cover", "Cover", 0, metadata)
     assert cover.startswith("An annotated edition of “A Title” by A. One and B. Two (The Analyst, 11 June 2025)")
-    part = article_pages()[0].stem
-    assert description(f"docs/{part}", "Part", 1, metadata) == (
+    assert description("article", "Part", 1, metadata) == (
         "Part: a part of “A Title” by A. One and B. Two (The Analyst, 11 June 2025), "
         "in an annotated edition with 1 annotation on this page.")
-    assert "with 3 annotations" in description(f"docs/{part}", "Part", 3, metadata)
-    assert description("glossary/x", "X", 0, metadata) == (
+    assert "with 3 annotations" in description("article", "Part", 3, metadata)
+    assert description("other", "X", 0, metadata) == (
         "X: from the annotated edition of “A Title” by A. One and B. Two (The Analyst, 11 June 2025).")
+
+
+def test_only_the_cover_and_the_article_pages_are_described_as_such(pages: dict[str, BeautifulSoup]) -> None:
+    article = {page.relative_to(ROOT).with_suffix(".html").as_posix() for page in article_pages()}
+    for name, html in pages.items():
+        content = html.find("meta", attrs={"name": "description"})["content"]
+        if name == "docs/index.html":
+            assert content.startswith("An annotated edition of "), name
+        elif name in article:
+            assert ": a part of “" in content, name
+        else:
+            assert ": from the annotated edition of “" in content, name
 
 
 def test_only_documentation_options_blocks_the_first_paint(pages: dict[str, BeautifulSoup]) -> None:

@@ -27,8 +27,8 @@ from edition_tools.reader_bench import (
     markdown_section,
     page_pairs,
     read_report,
-    serve,
 )
+from edition_tools.site_server import serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lighthouse"
 

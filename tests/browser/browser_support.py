@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from edition_tools.site_server import LOOPBACK  # noqa: F401  (the tests' one host)
 from edition_tools.source_fidelity import COVER_PAGE, article_pages
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -23,7 +24,6 @@ CHROMIUM_ARGS = [
 ]
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-LOOPBACK = "127.0.0.1"
 
 #: The two screens every page is tested on: a desktop and a phone.
 WIDE = (1400, 1000)

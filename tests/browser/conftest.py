@@ -9,16 +9,15 @@ instead, since .ci/run installs both.
 
 from __future__ import annotations
 
-import functools
 import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from edition_tools.site_server import serve
 
 from .browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, LOOPBACK, ROOT, SIZES, WIDE, annotated_paths, article_paths, missing, page_paths
 
@@ -37,27 +36,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("screen", list(SIZES.values()), ids=list(SIZES))
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    """Serve files without printing a line per request."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(html_dir: Path) -> Iterator[str]:
-    """The session's HTML build served over http on loopback, an ephemeral port."""
-    handler = functools.partial(_QuietHandler, directory=str(html_dir))
-    server = ThreadingHTTPServer((LOOPBACK, 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOOPBACK}:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    """The session's HTML build served on loopback, gzip-compressed as a host would send it."""
+    with serve(html_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

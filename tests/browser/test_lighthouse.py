@@ -22,12 +22,11 @@ PAGES = ["docs/index.html", "docs/background.html"]
 
 
 @pytest.fixture(scope="module")
-def served(html_dir: Path):
+def served(site_url: str) -> str:
     reason = reader_bench.missing_tools()
     if reason:
         missing(reason)
-    with reader_bench.serve(html_dir) as url:
-        yield url
+    return site_url
 
 
 @pytest.mark.parametrize("path", PAGES)
