@@ -124,7 +124,8 @@ latex_elements = {
 \interfootnotelinepenalty=10000
 % For the same reason no paragraph of the bibliography or of the citation
 % index breaks across pages: a web address broken there would carry its link
-% over the next page's running head (edition_tools/latex_edition.py).
+% over the next page's running head. The citation index's lists stand in a
+% container of that class (edition_tools/citation_index.py).
 \newenvironment{sphinxclasscitation-index}{\interlinepenalty=10000\relax}{}
 % The table of contents is called Contents, whatever the toctree's caption.
 \addto\captionsenglish{\renewcommand{\contentsname}{Contents}}

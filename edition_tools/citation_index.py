@@ -295,7 +295,10 @@ class FillCitationIndex(SphinxPostTransform):
             for key in placeholder["keys"]:
                 if key in entries:
                     items += self._entry(key, entries[key], listed.get(key), places.get(key, []), style, backend)
-            placeholder.replace_self(items)
+            # In a container of its own: Sphinx's LaTeX writer turns its class
+            # into the environment sphinxclasscitation-index, which the
+            # preamble in conf.py uses to keep each entry on one page.
+            placeholder.replace_self(nodes.container("", items, classes=["citation-index"]))
 
     def _link(self, docname: str, anchor: str, *children: nodes.Node) -> nodes.Element:
         return make_refnode(self.app.builder, self.env.docname, docname, anchor, list(children))

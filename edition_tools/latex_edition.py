@@ -16,8 +16,7 @@ have. Two post-transforms, for LaTeX only, undo them:
   second heading.
 
 :class:`StyleParagraphNumbers` marks the ``¶N`` numbers so that they print
-upright rather than as italic links; :class:`KeepCitationIndexEntriesOnOnePage`
-keeps each paragraph of the citation index on one page. :func:`title_page` and
+upright rather than as italic links. :func:`title_page` and
 :func:`pdf_metadata` write the title page and the PDF's title, author and
 subject from ``sources/article.toml``, so that the printed edition names the
 article exactly as the pinned source does, with no build date.
@@ -148,27 +147,6 @@ class StyleParagraphNumbers(SphinxPostTransform):
                 ref += text
 
 
-class KeepCitationIndexEntriesOnOnePage(SphinxPostTransform):
-    """Put the citation index's lists in a container the preamble can style.
-
-    Sphinx writes a container's class as a ``sphinxuseclass`` environment;
-    the preamble in ``conf.py`` defines ``sphinxclasscitation-index`` so that
-    no paragraph of an entry breaks across pages. xdvipdfmx carries a link
-    that breaks at a page end over the top of the next page, where it covers
-    the running head.
-    """
-
-    default_priority = 800
-    formats = ("latex",)
-
-    def run(self, **kwargs: Any) -> None:
-        for items in list(self.document.findall(nodes.bullet_list)):
-            if "citation-index" in items["classes"]:
-                container = nodes.container(classes=["citation-index"])
-                items.replace_self(container)
-                container += items
-
-
 def _written_date(iso: str) -> str:
     """Write ``2025-06-11`` as ``11 June 2025``."""
     return _dt.date.fromisoformat(iso).strftime("%-d %B %Y")
@@ -242,4 +220,3 @@ def setup(app: Sphinx) -> None:
     app.add_post_transform(MarkBibliographyPlace)
     app.add_post_transform(PutBibliographyInPlace)
     app.add_post_transform(StyleParagraphNumbers)
-    app.add_post_transform(KeepCitationIndexEntriesOnOnePage)
