@@ -30,7 +30,7 @@ $(STAMP): requirements.txt
 venv: $(STAMP) ## Create or update the virtual environment
 
 html: $(STAMP) ## Build the site strictly into _build/html (opens at index.html)
-	$(SPHINXBUILD) -b html -j $(JOBS) $(SPHINXOPTS) . $(BUILDDIR)/html
+	$(SPHINXBUILD) -b html -j $(JOBS) $(SPHINXOPTS) -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html
 	@echo "Open $(BUILDDIR)/html/index.html"
 
 check: $(STAMP) ## Validate the content without a Sphinx build (fast)
@@ -47,11 +47,11 @@ test-online: $(STAMP) ## Run the tests that need the internet (the online link c
 
 # -- npm packages, each folder pinned by its package-lock.json: axe-core for
 # the browser tests (tests/browser), Lighthouse 12 for the reader section of
-# make bench and its test (edition_tools/lighthouse). `npm ci` runs when
+# make bench and its test (edition_tools/bench/lighthouse). `npm ci` runs when
 # node_modules is missing or the lock file changed; without npm, what needs
 # them says so and skips (CI installs nodejs, see .ci/).
 AXE_STAMP        := tests/browser/node_modules/.installed-package-lock
-LIGHTHOUSE_STAMP := edition_tools/lighthouse/node_modules/.installed-package-lock
+LIGHTHOUSE_STAMP := edition_tools/bench/lighthouse/node_modules/.installed-package-lock
 test: $(AXE_STAMP) $(LIGHTHOUSE_STAMP)
 %/node_modules/.installed-package-lock: %/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
@@ -66,7 +66,7 @@ live: $(STAMP) ## Rebuild and reload in the browser while you edit
 	  --ignore "$(BUILDDIR)/*" . $(BUILDDIR)/html
 
 # -- PDF ----------------------------------------------------------------------
-# The file name is PDF_NAME in edition_tools/latex_edition.py. The PDF's
+# The file name is PDF_NAME in edition_tools/ext/latex_edition.py. The PDF's
 # creation date is that of the last commit: the same text, the same PDF.
 PDF         := $(BUILDDIR)/latex/annotated-edition.pdf
 PDF_DATE    ?= $(shell git log -1 --format=%ct 2>/dev/null)
@@ -74,15 +74,15 @@ LATEXMKOPTS ?= -silent
 LATEXOPTS   ?= -halt-on-error
 
 pdf: $(STAMP) ## Build the printed edition (needs TeX: see README) and print its path
-	@$(BIN)/python -m edition_tools.tex_installation
-	$(SPHINXBUILD) -b latex $(SPHINXOPTS) . $(BUILDDIR)/latex
+	@$(BIN)/python -m edition_tools.ext.tex_installation
+	$(SPHINXBUILD) -b latex $(SPHINXOPTS) -d $(BUILDDIR)/doctrees . $(BUILDDIR)/latex
 	$(if $(PDF_DATE),SOURCE_DATE_EPOCH=$(PDF_DATE)) $(MAKE) -C $(BUILDDIR)/latex all-pdf \
 	  LATEXMKOPTS="$(LATEXMKOPTS)" LATEXOPTS="$(LATEXOPTS)"
 	@echo $(PDF)
 
 .PHONY: bench
 bench: $(STAMP) $(LIGHTHOUSE_STAMP) ## Measure build, rebuild, check, PDF, scaling and reader costs into _build/bench
-	$(BIN)/python -m edition_tools.benchmark
+	$(BIN)/python -m edition_tools.bench
 
 clean: ## Remove every build product (keeps .venv)
 	rm -rf $(BUILDDIR)
@@ -90,4 +90,4 @@ clean: ## Remove every build product (keeps .venv)
 # -- Annotation export (W3C Web Annotation) ----------------------------------
 .PHONY: annotations
 annotations: $(STAMP) ## Export the annotations as W3C Web Annotations (_build/annotations)
-	$(BIN)/python -m edition_tools.annotation_export --output $(BUILDDIR)/annotations/annotations.jsonld
+	$(BIN)/python -m edition_tools.export --output $(BUILDDIR)/annotations/annotations.jsonld

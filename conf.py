@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT))  # the local extension package, edition_tools
+sys.path.insert(0, str(ROOT))  # the local package, edition_tools (see docs/maintainers/architecture.md)
 
 # -- Project -----------------------------------------------------------------
 project = "From Foe to Partner? An annotated edition"
@@ -27,7 +27,23 @@ needs_sphinx = "9.0"
 extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
-    "edition_tools",
+    # The edition's own extensions (edition_tools/ext), in the order they register:
+    "edition_tools.ext.paragraph_numbers",  # ¶1…¶14: visible numbers, stable anchors
+    "edition_tools.ext.margin_notes",  # footnotes laid out beside their paragraph (HTML)
+    "edition_tools.ext.bibliography_style",  # pybtex style for @online sources
+    "edition_tools.ext.site_root",  # _build/html/index.html opens the cover page
+    "edition_tools.ext.untrusted_content",  # no raw HTML, file insertion or unsafe links from content
+    "edition_tools.ext.latex_edition",  # PDF: notes numbered 1…N, bibliography in its chapter
+    "edition_tools.ext.glossary_backlinks",  # glossary: "Appears in", list of terms, link titles
+    "edition_tools.ext.citation_index",  # every source with links back to where it is cited
+    "edition_tools.ext.general_index",  # index entries for the names the article mentions
+    "edition_tools.ext.template_cache",  # compiled theme templates kept between builds
+    "edition_tools.ext.previews",  # popups for notes, sources and terms (deferred, per page)
+    "edition_tools.ext.accessibility",  # markup fixes that axe-core asks for
+    "edition_tools.ext.icons",  # the theme's icons as CSS, without Font Awesome's script
+    "edition_tools.ext.page_head",  # a description per page; scripts deferred, unused styles left out
+    "edition_tools.ext.search_index",  # index entries kept in searchindex.js through rebuilds
+    "edition_tools.ext.precompress",  # page.html.gz beside page.html, for hosts that serve it
 ]
 
 root_doc = "docs/index"
@@ -57,16 +73,16 @@ bibtex_cite_id = "cite-{key}"
 # -- HTML --------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "From Foe to Partner? — annotated edition"
-html_static_path = ["edition_tools/static"]
+html_static_path = ["edition_tools/ext/static"]
 html_css_files = ["edition.css"]
 # A favicon of its own: without one every browser asks the host for /favicon.ico.
-html_favicon = "edition_tools/static/favicon.svg"
+html_favicon = "edition_tools/ext/static/favicon.svg"
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
 html_theme_options = {
     # The edition lays out its own annotations beside the text (see
-    # edition_tools/margin_notes.py); the theme's sidenotes renumber ids.
+    # edition_tools/ext/margin_notes.py); the theme's sidenotes renumber ids.
     "use_sidenotes": False,
     "show_toc_level": 1,
     # The sources are not copied into the site, so there is nothing to download.
@@ -79,8 +95,8 @@ html_theme_options = {
 # pdflatex stops on the Cyrillic titles in the bibliography. The title page
 # and the PDF metadata are written from sources/article.toml; footnote
 # numbering and the bibliography's place are fixed in
-# edition_tools/latex_edition.py.
-from edition_tools import latex_edition  # noqa: E402  (needs sys.path above)
+# edition_tools/ext/latex_edition.py.
+from edition_tools.ext import latex_edition  # noqa: E402  (needs sys.path above)
 
 latex_engine = "xelatex"
 # makeindex (part of TeX) rather than xindy, which would add a Lisp system
@@ -125,7 +141,7 @@ latex_elements = {
 % For the same reason no paragraph of the bibliography or of the citation
 % index breaks across pages: a web address broken there would carry its link
 % over the next page's running head. The citation index's lists stand in a
-% container of that class (edition_tools/citation_index.py).
+% container of that class (edition_tools/ext/citation_index.py).
 \newenvironment{sphinxclasscitation-index}{\interlinepenalty=10000\relax}{}
 % The table of contents is called Contents, whatever the toctree's caption.
 \addto\captionsenglish{\renewcommand{\contentsname}{Contents}}
@@ -196,4 +212,3 @@ def _with_priority(entry: str | tuple[str, dict]) -> tuple[str, dict]:
 
 
 html_css_files = [_with_priority(entry) for entry in html_css_files]
-html_js_files = [_with_priority(entry) for entry in globals().get("html_js_files", [])]

@@ -20,19 +20,19 @@ from bs4 import BeautifulSoup
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from edition_tools import annotation_export
-from edition_tools.annotation_export import (
+from edition_tools.export import w3c as annotation_export
+from edition_tools.export.w3c import (
     annotation_id,
     content_pages,
     export,
     load_article,
 )
-from edition_tools.article_source import body_paragraphs, load_metadata, normalise_space
+from edition_tools.core.article import body_paragraphs, load_metadata, normalise_space
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "annotation_export"
 W3C = ROOT / "tests" / "fixtures" / "w3c-annotation-model"
-SCHEMA = ROOT / "edition_tools" / "annotations.schema.json"
+SCHEMA = ROOT / "edition_tools" / "export" / "annotations.schema.json"
 DEFINITION = re.compile(r"^\[\^(?P<label>[^\]]+)\]:", re.MULTILINE)
 EXPECT = re.compile(r"^% expect: (?P<line>\d+) (?P<rule>[a-z-]+) (?P<message>.+)$", re.MULTILINE)
 
@@ -69,7 +69,7 @@ def test_make_annotations_writes_the_same_file_every_time(tmp_path: Path, export
     for name in ("first.jsonld", "second.jsonld"):
         output = tmp_path / name
         result = subprocess.run(
-            [sys.executable, "-m", "edition_tools.annotation_export", "--output", str(output)],
+            [sys.executable, "-m", "edition_tools.export.w3c", "--output", str(output)],
             capture_output=True, text=True, cwd=ROOT,
         )
         assert result.returncode == 0, result.stdout + result.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from edition_tools.article_source import (
+from edition_tools.core.article import (
     SOURCES,
     SourceError,
     body_paragraphs,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from edition_tools.article_source import body_paragraphs, normalise_space
-from edition_tools.bench_projects import (
+from edition_tools.core.article import body_paragraphs, normalise_space
+from edition_tools.bench.projects import (
     FOOTNOTE_DEFINITION,
     _Volume,
     copy_project,
@@ -25,9 +25,9 @@ from edition_tools.bench_projects import (
     write_baseline,
     write_synthetic,
 )
-from edition_tools.benchmark import configuration_changed, pages_read, pages_written, record
-from edition_tools.process_cost import paired_ratios, run_measured, spread
-from edition_tools.source_fidelity import article_pages
+from edition_tools.bench.benchmark import configuration_changed, pages_read, pages_written, record
+from edition_tools.bench.process_cost import paired_ratios, run_measured, spread
+from edition_tools.core.fidelity import article_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -202,5 +202,5 @@ def test_synthetic_edition_builds_strictly_and_passes_the_check(synthetic_3x, tm
     result = subprocess.run(command, capture_output=True, text=True, cwd=project)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "html" / "docs" / "volumes" / "v003" / "introduction.html").exists()
-    check = subprocess.run([sys.executable, "-m", "edition_tools.check"], capture_output=True, text=True, cwd=project)
+    check = subprocess.run([sys.executable, "-m", "edition_tools.check.run"], capture_output=True, text=True, cwd=project)
     assert check.returncode == 0, check.stdout

@@ -9,8 +9,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from conftest import Build
-from edition_tools.internal_links import link_problems, site_pages
-from edition_tools.source_fidelity import article_pages, paragraphs_from_myst
+from tests.support.internal_links import link_problems, site_pages
+from edition_tools.core.fidelity import article_pages, paragraphs_from_myst
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from edition_tools import check, source_fidelity
-from edition_tools.article_source import SourceError
-from edition_tools.check import check_paths
-from edition_tools.check_rules import RULES
-from edition_tools.file_rules import MAX_BYTES
+from edition_tools.check import run as check
+from edition_tools.core import fidelity as source_fidelity
+from edition_tools.core.article import SourceError
+from edition_tools.check.run import check_paths
+from edition_tools.check.registry import RULES
+from edition_tools.check.files import MAX_BYTES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
@@ -50,7 +51,7 @@ def expected_problems(path: Path) -> list[tuple[int, str, str | None]]:
 
 def run_check(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "edition_tools.check", *arguments],
+        [sys.executable, "-m", "edition_tools.check.run", *arguments],
         capture_output=True, text=True, cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
 
@@ -138,7 +139,7 @@ def test_checking_changes_no_file() -> None:
 
 def test_the_validator_does_not_load_sphinx() -> None:
     """Importing Sphinx would double the time `make check` takes."""
-    probe = "import sys, edition_tools.check; print(sorted(m for m in sys.modules if m.startswith('sphinx')))"
+    probe = "import sys, edition_tools.check.run; print(sorted(m for m in sys.modules if m.startswith('sphinx')))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
     assert result.stdout.strip() == "[]", result.stderr
 

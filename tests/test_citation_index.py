@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from edition_tools.citation_index import Group, group_of, load_groups
+from edition_tools.ext.citation_index import Group, group_of, load_groups
 
 ROOT = Path(__file__).resolve().parent.parent
 GROUPS_FILE = ROOT / "sources" / "citation-groups.toml"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from edition_tools.article_source import load_metadata
+from edition_tools.core.article import load_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import sphinx_build
-from edition_tools.source_fidelity import (
+from edition_tools.core.fidelity import (
     article_pages,
     check_fidelity,
     edition_paragraphs_from_html,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from edition_tools.general_index import load_index_names
-from edition_tools.name_matching import name_pattern, normalise
+from edition_tools.ext.general_index import load_index_names
+from edition_tools.ext.name_matching import name_pattern, normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from edition_tools.article_source import body_paragraphs
-from edition_tools.name_matching import name_pattern, normalise
+from edition_tools.core.article import body_paragraphs
+from edition_tools.ext.name_matching import name_pattern, normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY = ROOT / "glossary"
@@ -162,7 +162,7 @@ def test_term_links_carry_the_definition_of_their_term(html_dir: Path) -> None:
 
 def test_every_term_is_linked_from_the_article(html_dir: Path) -> None:
     """The article links each glossary term at least once, from an article paragraph."""
-    from edition_tools.source_fidelity import article_pages
+    from edition_tools.core.fidelity import article_pages
 
     linked: set[str] = set()
     for page in article_pages():
@@ -174,7 +174,7 @@ def test_every_term_is_linked_from_the_article(html_dir: Path) -> None:
 
 def test_each_article_page_links_the_first_use_of_the_terms_it_links() -> None:
     """Where a page links a term, the link stands on the term's first use on that page."""
-    from edition_tools.source_fidelity import article_pages
+    from edition_tools.core.fidelity import article_pages
 
     names = {term.casefold(): entry for entry in ENTRIES for term in entry.terms}
     for page in article_pages():

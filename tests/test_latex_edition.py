@@ -2,7 +2,7 @@
 
 A small book (tests/fixtures/latex-book) has two pages of notes, each of which
 numbers its own notes from 1, then a bibliography page and a page after it.
-Its LaTeX shows whether edition_tools.latex_edition numbers the notes through
+Its LaTeX shows whether edition_tools.ext.latex_edition numbers the notes through
 the book and keeps the bibliography on its page. The title page and the
 prerequisite check are tested here too; tests/test_pdf.py reads the PDF.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from edition_tools import latex_edition, tex_installation
+from edition_tools.ext import latex_edition, tex_installation
 
 BOOK = ROOT / "tests" / "fixtures" / "latex-book"
 
@@ -84,7 +84,7 @@ def test_title_page_is_written_from_the_article_metadata() -> None:
 def test_without_tex_the_check_prints_the_install_line_and_fails(tmp_path: Path) -> None:
     env = {**os.environ, "PATH": str(tmp_path)}  # an empty folder: no TeX programs
     result = subprocess.run(
-        [sys.executable, "-m", "edition_tools.tex_installation"],
+        [sys.executable, "-m", "edition_tools.ext.tex_installation"],
         capture_output=True, text=True, cwd=ROOT, env=env,
     )
     assert result.returncode == 1

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from edition_tools.built_references import reference_problems
-from edition_tools.internal_links import link_problems, load_search_index, site_pages
+from tests.support.built_references import reference_problems
+from tests.support.internal_links import link_problems, load_search_index, site_pages
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

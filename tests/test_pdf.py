@@ -24,10 +24,10 @@ from pybtex.richtext import Text
 from pypdf import PdfReader
 
 from conftest import ROOT, sphinx_build
-from edition_tools import tex_installation
-from edition_tools.latex_edition import PDF_NAME
-from edition_tools.article_source import body_paragraphs, load_metadata
-from edition_tools.source_fidelity import ROLE_WITH_TARGET, article_pages, markdown_parser
+from edition_tools.ext import tex_installation
+from edition_tools.ext.latex_edition import PDF_NAME
+from edition_tools.core.article import body_paragraphs, load_metadata
+from edition_tools.core.fidelity import ROLE_WITH_TARGET, article_pages, markdown_parser
 
 #: Font sizes (bp) in the 11pt class: body text, footnote mark in the text,
 #: footnote text, and the footnote's own number at the page foot.

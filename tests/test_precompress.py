@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from edition_tools.precompress import MIN_SIZE, gzip_bytes, text_files, write_copies
+from edition_tools.ext.precompress import MIN_SIZE, gzip_bytes, text_files, write_copies
 
 
 def test_every_text_file_has_a_gzip_copy_that_decompresses_to_it(html_dir: Path) -> None:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from edition_tools import reader_bench
-from edition_tools.bench_projects import write_baseline
-from edition_tools.reader_bench import (
+from edition_tools.bench import reader as reader_bench
+from edition_tools.bench.projects import write_baseline
+from edition_tools.bench.reader import (
     Audit,
     PagePair,
     PageResult,
@@ -28,7 +28,7 @@ from edition_tools.reader_bench import (
     page_pairs,
     read_report,
 )
-from edition_tools.site_server import serve
+from edition_tools.bench.site_server import serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lighthouse"
 

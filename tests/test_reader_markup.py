@@ -7,8 +7,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from edition_tools.internal_links import site_pages
-from edition_tools.previews import needs_previews
+from tests.support.internal_links import site_pages
+from edition_tools.ext.previews import needs_previews
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -70,7 +70,7 @@ def test_pages_start_in_the_readers_colour_mode_and_have_a_favicon(html_dir: Pat
 
 
 def test_icon_only_navigation_toggles_get_a_name() -> None:
-    from edition_tools.accessibility import name_navigation_toggles
+    from edition_tools.ext.accessibility import name_navigation_toggles
 
     theme = '<details><summary><span class="toctree-toggle" role="presentation"><i></i></span></summary>'
     named = name_navigation_toggles(theme)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from edition_tools.benchmark import configuration_changed, pages_read, pages_written
+from edition_tools.bench.benchmark import configuration_changed, pages_read, pages_written
 
 ROOT = Path(__file__).resolve().parent.parent
 #: A fixed build time: 11 June 2025, the article's date.

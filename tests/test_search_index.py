@@ -6,7 +6,7 @@ a clean build's: tests/test_build_variants.py and tests/test_reproducible.py.
 
 from __future__ import annotations
 
-from edition_tools.search_index import index_entries
+from edition_tools.ext.search_index import index_entries
 
 
 def test_entries_are_read_back_per_page_as_sphinx_keeps_them() -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from edition_tools.untrusted_content import url_scheme
+from edition_tools.ext.untrusted_content import url_scheme
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "untrusted" / "untrusted.md"

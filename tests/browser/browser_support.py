@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from edition_tools.site_server import LOOPBACK  # noqa: F401  (the tests' one host)
-from edition_tools.source_fidelity import COVER_PAGE, article_pages
+from edition_tools.bench.site_server import LOOPBACK  # noqa: F401  (the tests' one host)
+from edition_tools.core.fidelity import COVER_PAGE, article_pages
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CHROMIUM = Path("/usr/bin/chromium")

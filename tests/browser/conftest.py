@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from edition_tools.site_server import serve
+from edition_tools.bench.site_server import serve
 
 from .browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, LOOPBACK, ROOT, SIZES, WIDE, annotated_paths, article_paths, missing, page_paths
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from edition_tools import reader_bench
+from edition_tools.bench import reader as reader_bench
 
 from .browser_support import missing
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from .browser_support import NARROW, SCREENSHOTS, WIDE, page_paths
-from edition_tools.internal_links import site_pages
+from tests.support.internal_links import site_pages
 
 #: Impacts that fail the accessibility test; "moderate" and "minor" are reported by axe too.
 BLOCKING_IMPACTS = ("serious", "critical")

@@ -1,0 +1,477 @@
+"""``make bench``: what a build of the edition costs, side by side, and how it grows.
+
+Run as ``python -m edition_tools.bench.benchmark``. Every figure is the cost of a
+whole process (start-up and imports included): wall time, CPU time (user +
+system) and peak resident memory, read with ``os.wait4``.
+
+Commands that are compared run **in turn** — A B C A B C … after one warm-up
+round — so that each ratio is taken between runs made seconds apart under the
+same load, and is reported as the median (and range) of those paired ratios.
+What is measured:
+
+* a clean strict HTML build of the edition, and of a bare baseline (the same
+  article text in plain MyST pages with sphinx-book-theme only);
+* a rebuild after editing one annotation, and a no-op rebuild (nothing may be
+  read or written, and the configuration must not count as changed);
+* ``python -m edition_tools.check.run`` (``make check``);
+* ``make pdf`` when the project has that target and TeX is installed;
+* the import of Sphinx, the theme and the extensions: the floor of any build;
+* scaling: synthetic editions 10× and 100× as large (pages, annotations,
+  glossary terms, bibliography entries; see :mod:`.bench_projects`), built
+  clean and checked;
+* the reader's side (:mod:`.reader_bench`): Lighthouse 12 on the cover and
+  every article page of the edition and of the bare baseline just built,
+  served on loopback with gzip. Skipped, with the reason, where Node.js,
+  Chromium or Lighthouse is missing.
+
+Targets are judged on CPU time: a serial build waits for nothing but the
+processor, so on an idle machine its wall time equals its CPU time, while on a
+shared one the wall time also counts the other programs' turns. Wall times
+are reported beside them.
+
+It prints the tables and writes them, as Markdown and JSON, with a plot of the
+scaling and Lighthouse's reports, into ``_build/bench/``. The number of runs
+and the scales come from the options or from ``BENCH_RUNS``,
+``BENCH_SCALE_RUNS``, ``BENCH_SCALES`` and ``BENCH_READER_RUNS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+from edition_tools.core.article import ROOT
+from edition_tools.bench.projects import sphinx_html, copy_project, edit_one_annotation, edition_size, write_baseline, write_synthetic
+from edition_tools.bench import reader as reader_bench
+from edition_tools.bench.process_cost import Sample, Spread, Target, paired_ratios, run_measured, spread, targets_table
+
+OUTPUT = ROOT / "_build" / "bench"
+#: The markers between which ``--record`` writes the latest figures into a page.
+RECORD_BEGIN, RECORD_END = "% bench:begin", "% bench:end"
+
+#: What every import of a build costs before any page is read.
+IMPORTS = (
+    "import sphinx.application, sphinx.builders.html, myst_parser, sphinxcontrib.bibtex, "
+    "sphinx_book_theme, pydata_sphinx_theme, importlib, pkgutil, edition_tools.ext as ext; "
+    "[importlib.import_module(f'edition_tools.ext.{m.name}') for m in pkgutil.iter_modules(ext.__path__)]"
+)
+
+
+# -- Running commands in turn ------------------------------------------------------
+
+@dataclass
+class Case:
+    """A command measured several times, with an untimed step before each run."""
+
+    key: str
+    label: str
+    command: list[str]
+    cwd: Path
+    #: Untimed preparation, given the run's number (0 is the warm-up).
+    before: Callable[[int], None] = lambda run: None
+    warm_up: bool = True
+    samples: list[Sample] = field(default_factory=list)
+    failed: list[Sample] = field(default_factory=list)
+
+    def values(self, what: str) -> list[float]:
+        """The ``wall``, ``cpu`` or ``peak_rss_mib`` figure of every run."""
+        return [getattr(sample, what) for sample in self.samples]
+
+    def spread(self, what: str) -> Spread | None:
+        """Median and range of a figure, or ``None`` when no run succeeded."""
+        values = self.values(what)
+        return spread(values) if values else None
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _run(case: Case, run: int, *, record: bool) -> None:
+    case.before(run)
+    sample = run_measured(case.command, cwd=case.cwd)
+    if sample.returncode != 0:
+        case.failed.append(sample)
+        tail = "\n".join(sample.output.splitlines()[-15:])
+        _log(f"  {case.label}: exit status {sample.returncode}\n{tail}")
+        return
+    if record:
+        case.samples.append(sample)
+    _log(f"  {'run ' + str(run) if record else 'warm-up'}: {case.label}: {sample.wall:.2f} s wall, {sample.cpu:.2f} s CPU")
+
+
+def run_in_turn(cases: Sequence[Case], runs: int) -> None:
+    """Warm up every case once, then run them in turn ``runs`` times."""
+    for case in cases:
+        if case.warm_up:
+            _run(case, 0, record=False)
+    for run in range(1, runs + 1):
+        for case in cases:
+            _run(case, run, record=True)
+
+
+# -- Reading Sphinx's output ----------------------------------------------------------
+
+def pages_read(output: str) -> int:
+    """How many documents a (serial, not quiet) Sphinx build read."""
+    return len(re.findall(r"^reading sources\.\.\. \[\s*\d+%\] ", output, re.MULTILINE))
+
+
+def pages_written(output: str) -> int:
+    """How many documents a (serial, not quiet) Sphinx build wrote."""
+    return len(re.findall(r"^writing output\.\.\. \[\s*\d+%\] ", output, re.MULTILINE))
+
+
+def configuration_changed(output: str) -> bool:
+    """Whether Sphinx found the configuration changed since the last build."""
+    return "The configuration has changed" in output or "[config changed" in output
+
+
+def _clean(path: Path) -> Callable[[int], None]:
+    return lambda run: shutil.rmtree(path, ignore_errors=True)
+
+
+def has_make_target(project: Path, target: str) -> bool:
+    """Whether the project's Makefile defines ``target``."""
+    makefile = project / "Makefile"
+    return makefile.exists() and re.search(rf"^{re.escape(target)}:", makefile.read_text(encoding="utf-8"), re.M) is not None
+
+
+def pdf_tools() -> list[str]:
+    """The TeX programs a PDF build needs that are missing."""
+    return [tool for tool in ("latexmk", "xelatex") if shutil.which(tool) is None]
+
+
+# -- The measurements -------------------------------------------------------------------
+
+def main_cases(work: Path) -> tuple[list[Case], dict[str, str]]:
+    """Return the cases compared in turn, and notes on what was left out."""
+    edition = copy_project(work / "edition")
+    edited = copy_project(work / "edition-edited")
+    baseline = write_baseline(work / "baseline")
+    notes: dict[str, str] = {}
+    cases = [
+        Case("baseline", "bare baseline, clean build", sphinx_html(baseline, work / "out-baseline"),
+             baseline, before=_clean(work / "out-baseline")),
+        Case("edition", "edition, clean build", sphinx_html(edition, work / "out-edition"),
+             edition, before=_clean(work / "out-edition")),
+        # The warm-up of this case is the clean build the later edits start from.
+        Case("incremental", "edition, rebuild after editing one annotation",
+             sphinx_html(edited, work / "out-edited"), edited,
+             before=lambda run: edit_one_annotation(edited, run)),
+        Case("noop", "edition, no-op rebuild", sphinx_html(edited, work / "out-edited"), edited),
+        Case("check", "make check (python -m edition_tools.check.run)",
+             [sys.executable, "-m", "edition_tools.check.run"], edition),
+        Case("imports", "import Sphinx, theme and extensions (start-up floor)",
+             [sys.executable, "-c", IMPORTS], edition),
+    ]
+    missing = pdf_tools()
+    if not has_make_target(edition, "pdf"):
+        notes["pdf"] = "not measured: the Makefile has no pdf target"
+    elif missing:
+        notes["pdf"] = f"not measured: {', '.join(missing)} not installed"
+    else:
+        venv = Path(sys.prefix)
+        cases.append(
+            Case("pdf", "make pdf, clean", [
+                "make", "-s", "pdf", f"VENV={venv}", f"BUILDDIR={work / 'out-pdf'}",
+                "-o", str(venv / ".installed-requirements"),
+            ], edition, before=_clean(work / "out-pdf"))
+        )
+    return cases, notes
+
+
+@dataclass
+class Scale:
+    """One synthetic edition and its two cases."""
+
+    factor: int
+    size: dict[str, int]
+    note: str
+    build: Case
+    incremental: Case
+    check: Case
+
+    @property
+    def cases(self) -> list[Case]:
+        return [self.build, self.incremental, self.check]
+
+
+def scaling_cases(work: Path, factors: Sequence[int]) -> list[Scale]:
+    """Generate a synthetic edition per factor and the cases that measure it."""
+    scales = []
+    for factor in factors:
+        project = copy_project(work / f"synthetic-{factor}")
+        start = time.perf_counter()
+        size, note = write_synthetic(project, factor)
+        _log(f"synthetic edition {factor}×: {size} generated in {time.perf_counter() - start:.1f} s")
+        out, edited = work / f"out-synthetic-{factor}", work / f"out-synthetic-{factor}-edited"
+        build = Case(f"build-{factor}", f"{factor}× clean build", sphinx_html(project, out), project,
+                     before=_clean(out), warm_up=factor == min(factors))
+        # Its warm-up is the clean build the edits start from.
+        incremental = Case(f"incremental-{factor}", f"{factor}× rebuild after editing one annotation",
+                           sphinx_html(project, edited), project,
+                           before=lambda run, project=project: edit_one_annotation(project, run))
+        check = Case(f"check-{factor}", f"{factor}× make check", [sys.executable, "-m", "edition_tools.check.run"], project)
+        scales.append(Scale(factor, size.to_json(), note, build, incremental, check))
+    return scales
+
+
+def _fmt(value: Spread | None, unit: str = "") -> str:
+    return "failed" if value is None else f"{value}{unit}"
+
+
+def _paired(a: Case | None, b: Case | None, what: str) -> Spread | None:
+    """Run-by-run ratios of two cases measured in turn, if both always succeeded."""
+    if a is None or b is None or not a.samples or len(a.samples) != len(b.samples):
+        return None
+    return paired_ratios(a.values(what), b.values(what))
+
+
+def _target(what: str, a: Case | None, b: Case | None, limit: float, shown: str = "") -> Target:
+    cpu, wall = _paired(a, b, "cpu"), _paired(a, b, "wall")
+    return Target(what, f"{_fmt(cpu)} (wall {_fmt(wall)})", shown or f"≤ {limit}",
+                  None if cpu is None else cpu.median <= limit)
+
+
+def evaluate(cases: dict[str, Case], scales: list[Scale]) -> list[Target]:
+    """Set the measurements against the issue's targets (CPU time; see above)."""
+    targets = [
+        _target("clean build, edition / bare baseline", cases["edition"], cases["baseline"], 1.15),
+        _target("rebuild after editing one annotation / clean build", cases["incremental"], cases["edition"], 0.6),
+    ]
+    noop = cases["noop"]
+    if noop.samples:
+        last = noop.samples[-1].output
+        read, written, changed = pages_read(last), pages_written(last), configuration_changed(last)
+        targets.append(Target(
+            "no-op rebuild", f"{read} read, {written} written, configuration {'changed' if changed else 'unchanged'}",
+            "0 read, 0 written, unchanged", read == 0 and written == 0 and not changed))
+    check = cases["check"]
+    cpu, wall = check.spread("cpu"), check.spread("wall")
+    targets.append(Target("make check on the edition", f"{_fmt(cpu, ' s')} (wall {_fmt(wall, ' s')})", "< 0.3 s",
+                          None if cpu is None else cpu.median < 0.3))
+    by_factor = {scale.factor: scale for scale in scales}
+    if 1 in by_factor and 100 in by_factor:
+        one, hundred = by_factor[1], by_factor[100]
+        targets.append(_target("100× synthetic edition, clean build / 1×", hundred.build, one.build, 30))
+        targets.append(_target("100× synthetic edition, make check / 1×", hundred.check, one.check, 100, "≤ 100 (linear)"))
+    return targets
+
+
+# -- Reporting -------------------------------------------------------------------------------
+
+def machine() -> dict[str, object]:
+    """The machine and software the figures come from."""
+    model = ""
+    try:
+        model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                      if line.startswith("model name")), "")
+    except OSError:
+        pass
+    return {
+        "cpus": len(os.sched_getaffinity(0)),
+        "cpu_model": model or platform.processor(),
+        "python": platform.python_version(),
+        "sphinx": version("sphinx"),
+        "sphinx_book_theme": version("sphinx-book-theme"),
+        "platform": platform.platform(terse=True),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+    }
+
+
+def _case_row(case: Case) -> str:
+    detail = ""
+    if case.samples and case.command[1:3] == ["-m", "sphinx"]:
+        last = case.samples[-1].output
+        detail = f"{pages_read(last)} / {pages_written(last)}"
+    failed = f" ({len(case.failed)} failed)" if case.failed else ""
+    return (f"| {case.label}{failed} | {len(case.samples)} | {_fmt(case.spread('wall'))} | "
+            f"{_fmt(case.spread('cpu'))} | {_fmt(case.spread('peak_rss_mib'))} | {detail} |")
+
+
+def markdown_report(info: dict, cases: list[Case], scales: list[Scale], targets: list[Target],
+                    notes: dict[str, str], plot: str, reader: str = "") -> str:
+    """The report as Markdown: machine, costs, targets, scaling."""
+    lines = [
+        f"Measured on {info['date']}: {info['cpus']} CPUs ({info['cpu_model']}), Python {info['python']}, "
+        f"Sphinx {info['sphinx']}, sphinx-book-theme {info['sphinx_book_theme']}; load average at start "
+        f"{', '.join(map(str, info['load_average_at_start']))}. Figures are medians (min–max) over the runs; "
+        "ratios are medians (min–max) of ratios between runs made in the same round, on CPU time.",
+        "",
+        "| what | runs | wall s | CPU s | peak RSS MiB | pages read / written |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        *(_case_row(case) for case in cases),
+        "",
+        targets_table(targets, "measured (median, range of paired ratios)"),
+    ]
+    if scales:
+        one = next((s for s in scales if s.factor == 1), None)
+        lines += [
+            "",
+            "| scale | pages | annotations | glossary terms | bib entries | clean build CPU s (wall) | ×1× | "
+            "peak RSS MiB | pages read / written after one edit | edit rebuild / clean | check CPU s | ×1× |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for scale in scales:
+            size, build = scale.size, scale.build
+            edit = scale.incremental.samples[-1].output if scale.incremental.samples else ""
+            lines.append(
+                f"| {scale.factor}× | {size['pages']} | {size['annotations']} | {size['glossary_terms']} | "
+                f"{size['bibliography_entries']} | {_fmt(build.spread('cpu'))} ({_fmt(build.spread('wall'))}) | "
+                f"{_fmt(_paired(build, one.build if one else None, 'cpu'))} | {_fmt(build.spread('peak_rss_mib'))} | "
+                f"{pages_read(edit)} / {pages_written(edit)} | {_fmt(_paired(scale.incremental, build, 'cpu'))} | "
+                f"{_fmt(scale.check.spread('cpu'))} | {_fmt(_paired(scale.check, one.check if one else None, 'cpu'))} |"
+            )
+        notes = notes | {f"{s.factor}×": s.note for s in scales if s.note}
+        if plot:
+            lines += ["", f"Plot of the scaling: `{plot}`."]
+    if reader:
+        lines += ["", "Reader (Lighthouse):", "", reader]
+    if notes:
+        lines += ["", *(f"- {key}: {note}" for key, note in notes.items())]
+    return "\n".join(lines) + "\n"
+
+
+def draw_scaling(scales: list[Scale], path: Path) -> bool:
+    """Draw CPU time against size, log-log, with the linear and 30× references."""
+    measured = [s for s in scales if s.build.samples and s.check.samples]
+    if len(measured) < 2:
+        return False
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    factors = [s.factor for s in measured]
+    figure, axes = plt.subplots(figsize=(7, 4.5), dpi=120)
+    for kind, colour in (("build", "tab:blue"), ("check", "tab:orange")):
+        times = [getattr(s, kind).spread("cpu").median for s in measured]
+        axes.plot(factors, times, "o-", color=colour, label=f"{'clean build' if kind == 'build' else 'make check'} (median)")
+        axes.plot(factors, [times[0] * f / factors[0] for f in factors], ":", color=colour, alpha=0.6,
+                  label=f"linear from {factors[0]}×")
+    first = measured[0].build.spread("cpu").median
+    if factors[-1] >= 100:
+        axes.plot([100], [first * 30 / factors[0]], "v", color="tab:red", label="target: 100× build ≤ 30× the 1× build")
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel("size of the edition (× the real edition)")
+    axes.set_ylabel("CPU time of the whole process, s")
+    axes.set_title("How the build and the check grow with the edition")
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend(fontsize="small")
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+    plt.close(figure)
+    return True
+
+
+def record(page: Path, report: str) -> None:
+    """Replace the figures between the record markers of ``page`` with ``report``."""
+    text = page.read_text(encoding="utf-8")
+    begin, end = text.index(RECORD_BEGIN), text.index(RECORD_END)
+    page.write_text(text[: begin + len(RECORD_BEGIN)] + "\n" + report + text[end:], encoding="utf-8")
+
+
+def _int_list(text: str) -> list[int]:
+    return sorted({int(part) for part in text.replace(" ", "").split(",") if part})
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; return 1 if a measured command failed."""
+    parser = argparse.ArgumentParser(prog="python -m edition_tools.bench.benchmark", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", 5)),
+                        help="timed runs of each command, after one warm-up (BENCH_RUNS, default 5)")
+    parser.add_argument("--scales", default=os.environ.get("BENCH_SCALES", "1,10,100"),
+                        help="sizes of the synthetic editions, comma-separated; empty to skip (BENCH_SCALES)")
+    parser.add_argument("--scale-runs", type=int, default=int(os.environ.get("BENCH_SCALE_RUNS", 1)),
+                        help="timed runs per synthetic edition (BENCH_SCALE_RUNS, default 1)")
+    parser.add_argument("--reader-runs", type=int, default=int(os.environ.get("BENCH_READER_RUNS", 3)),
+                        help="Lighthouse runs per page and site; 0 skips the reader section "
+                             "(BENCH_READER_RUNS, default 3)")
+    parser.add_argument("--out", type=Path, default=OUTPUT, help="where to write the report (default _build/bench)")
+    parser.add_argument("--record", type=Path, metavar="PAGE",
+                        help=f"also write the report into PAGE between the lines {RECORD_BEGIN!r} and {RECORD_END!r}")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.scale_runs < 1 or args.reader_runs < 0:
+        parser.error("--runs and --scale-runs must be at least 1, --reader-runs at least 0")
+    factors = _int_list(args.scales)
+    if factors and 1 not in factors:
+        factors = [1, *factors]  # ratios are taken to the 1× edition
+
+    info = machine()
+    with tempfile.TemporaryDirectory(prefix="edition-bench-") as temporary:
+        work = Path(temporary)
+        cases, notes = main_cases(work)
+        _log(f"{len(cases)} commands, {args.runs} runs each in turn after a warm-up")
+        run_in_turn(cases, args.runs)
+        reader, reader_reason = [], reader_bench.missing_tools() if args.reader_runs else "--reader-runs 0"
+        built = all(case.samples for case in cases if case.key in ("edition", "baseline"))
+        if not reader_reason and not built:
+            reader_reason = "a clean build of the edition or the baseline failed"
+        if reader_reason:
+            notes["reader"] = f"not measured: {reader_reason}"
+            _log(f"reader section skipped: {reader_reason}")
+        else:
+            _log(f"reader: Lighthouse, {args.reader_runs} run(s) per page and site in turn")
+            reader = reader_bench.audit_sites(work / "out-edition", work / "out-baseline", args.reader_runs,
+                                              args.out / "lighthouse", log=_log)
+        scales = scaling_cases(work, factors) if factors else []
+        if scales:
+            _log(f"scaling: {factors}, {args.scale_runs} run(s) each in turn")
+            run_in_turn([case for scale in scales for case in scale.cases], args.scale_runs)
+    info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+
+    by_key = {case.key: case for case in cases}
+    targets = evaluate(by_key, scales) + reader_bench.evaluate(reader)
+    reader_section = (reader_bench.markdown_section(reader, args.reader_runs, reader_bench.lighthouse_version())
+                      if reader else "")
+    args.out.mkdir(parents=True, exist_ok=True)
+    plot = args.out / "scaling.png"
+    plotted = draw_scaling(scales, plot)
+    shown = plot.relative_to(ROOT).as_posix() if plot.is_relative_to(ROOT) else plot.name
+    report = markdown_report(info, cases, scales, targets, notes, shown if plotted else "", reader_section)
+    (args.out / "results.md").write_text(report, encoding="utf-8")
+    every = cases + [case for scale in scales for case in scale.cases]
+    data = {
+        "machine": info,
+        "runs": args.runs,
+        "scale_runs": args.scale_runs,
+        "cases": {
+            case.key: {
+                "label": case.label,
+                "samples": [sample.to_json() for sample in case.samples],
+                "failed": [sample.to_json() for sample in case.failed],
+                **{what: s.to_json() for what in ("wall", "cpu", "peak_rss_mib") if (s := case.spread(what))},
+            }
+            for case in every
+        },
+        "scaling": [{"factor": s.factor, "size": s.size, "note": s.note} for s in scales],
+        "reader": reader_bench.to_json(reader),
+        "targets": [vars(target) for target in targets],
+        "notes": notes,
+    }
+    (args.out / "results.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if args.record:
+        record(args.record, report)
+    print(report)
+    print(f"Written: {args.out / 'results.md'}, {args.out / 'results.json'}" + (f", {plot}" if plotted else ""))
+    failed_audits = any(result.errors for pair in reader for result in pair)
+    return 1 if any(case.failed for case in every) or failed_audits else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,261 @@
+"""Read a MyST page into markdown-it tokens that know their line and context.
+
+The validator's rules look at tokens, never at raw text. This module parses a
+page with the markdown-it parser MyST uses (see
+:func:`edition_tools.source_fidelity.markdown_parser`) and records, for every
+block and inline token, its 1-based line and the annotation (footnote) it
+stands in, if any.
+
+Directives hide Markdown from a single parse: the body of ``:::{note}`` is
+only parsed when MyST renders it. So the body of every directive whose content
+is Markdown is parsed again here, with its lines offset to the page's, and
+its tokens carry the depth of nesting. Glossary entries are split into terms and
+definitions the way Sphinx's ``glossary`` directive splits them, and each
+definition is parsed the same way.
+
+Unlike MyST, this parser accepts links with any scheme: MyST leaves
+``[x](javascript:...)`` as plain text, but the validator must see the attempt
+to report it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from edition_tools.core.fidelity import markdown_parser
+
+#: Directives whose body is not Markdown (code, raw output, file names, rST).
+LITERAL_BODY = frozenset(
+    {
+        "bibliography", "code", "code-block", "code-cell", "csv-table", "eval-rst",
+        "graphviz", "highlight", "include", "literalinclude", "math", "mermaid",
+        "parsed-literal", "raw", "sourcecode", "toctree",
+    }
+)
+#: How deep directives may nest before the page is refused as pathological.
+MAX_DEPTH = 16
+#: ``{name} arguments``: the info string of a fence that is a directive.
+DIRECTIVE_INFO = re.compile(r"^\{(?P<name>[^{}\s]+)\}(?:\s+(?P<argument>.*))?$", re.DOTALL)
+#: Sphinx splits ``term : classifier`` on a colon with spaces around it.
+TERM_CLASSIFIER = re.compile(r" +: +")
+
+
+@dataclass(frozen=True)
+class Located:
+    """A markdown-it token, where it stands and what it stands in."""
+
+    token: Token
+    #: 1-based line in the page.
+    line: int
+    #: Label of the annotation (footnote definition) the token is part of.
+    footnote: str | None
+    #: 0 on the page itself, 1 in the body of a directive, 2 in a directive in that ...
+    depth: int
+
+    @property
+    def nested(self) -> bool:
+        """True when the token comes from the body of a directive."""
+        return self.depth > 0
+
+
+@dataclass(frozen=True)
+class Directive:
+    """A directive (backtick or colon fence) as MyST reads it."""
+
+    name: str
+    argument: str
+    options: dict
+    body: list[str]
+    #: Line of the opening fence and line of the first body line.
+    line: int
+    body_line: int
+    footnote: str | None
+    depth: int
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """One entry of a ``{glossary}`` directive: its term lines and definition."""
+
+    #: Each term with the line it is on (several terms are synonyms).
+    terms: list[tuple[str, int]]
+    definition: list[str]
+    definition_line: int
+
+
+@dataclass
+class ParsedPage:
+    """Everything the rules need from one page."""
+
+    blocks: list[Located] = field(default_factory=list)
+    inlines: list[Located] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+    #: Each annotation's label and the line of its definition, in page order.
+    footnote_definitions: list[tuple[str, int]] = field(default_factory=list)
+    #: The glossary entries of every ``{glossary}`` directive on the page.
+    glossary: list[GlossaryEntry] = field(default_factory=list)
+    #: Set when directives nest deeper than :data:`MAX_DEPTH`.
+    too_deep: int | None = None
+
+    def roles(self, *names: str) -> list[Located]:
+        """Return the role tokens whose name is one of ``names`` (all when empty)."""
+        return [
+            item for item in self.inlines
+            if item.token.type == "myst_role" and (not names or item.token.meta.get("name") in names)
+        ]
+
+
+@cache
+def _parser() -> MarkdownIt:
+    parser = markdown_parser()
+    # Accept every scheme so that forbidden links become link tokens to report.
+    parser.validateLink = lambda url: True
+    return parser
+
+
+@cache
+def _directive_parser():
+    """The option-block parser of MyST, with a directive that accepts any option."""
+    from docutils.parsers.rst.directives.misc import TestDirective
+    from myst_parser.parsers.directives import parse_directive_text
+
+    class AnyDirective(TestDirective):
+        # TestDirective tells MyST to keep every option without validating it.
+        optional_arguments = 1
+        final_argument_whitespace = True
+        has_content = True
+
+    return lambda argument, content: parse_directive_text(AnyDirective, argument, content)
+
+
+def read_directive(token: Token, line: int, footnote: str | None, depth: int) -> Directive | None:
+    """Return the directive of a ``fence`` or ``colon_fence`` token, if it is one."""
+    match = DIRECTIVE_INFO.match(token.info.strip())
+    if not match:
+        return None
+    content = token.content
+    if token.type == "colon_fence" and content.startswith(":::"):
+        content = "\n" + content  # as MyST does: a nested fence is not an option
+    try:
+        result = _directive_parser()(match.group("argument") or "", content)
+        argument, options, body, offset = " ".join(result.arguments), result.options, result.body, result.body_offset
+    except Exception:  # MyST's MarkupError and the like: keep the body, unparsed
+        argument, options, body, offset = match.group("argument") or "", {}, content.splitlines(), 0
+    return Directive(
+        name=match.group("name"),
+        argument=argument,
+        options=options,
+        body=body,
+        line=line,
+        body_line=line + 1 + offset,
+        footnote=footnote,
+        depth=depth,
+    )
+
+
+def glossary_entries(body: list[str], first_line: int) -> list[GlossaryEntry]:
+    """Split the body of a ``{glossary}`` directive into entries, as Sphinx does.
+
+    A line that starts at the margin is a term (consecutive ones are synonyms);
+    the indented lines after it are its definition; ``.. `` starts a comment.
+    """
+    entries: list[GlossaryEntry] = []
+    terms: list[tuple[str, int]] = []
+    definition: list[str] = []
+    definition_line = 0
+    indent = 0
+    in_comment = False
+
+    def close() -> None:
+        if terms:
+            while definition and not definition[-1].strip():
+                definition.pop()
+            entries.append(GlossaryEntry(list(terms), list(definition), definition_line))
+
+    for number, text in enumerate(body, start=first_line):
+        if not text.strip():
+            in_comment = False
+            if definition:
+                definition.append("")
+            continue
+        if not text[0].isspace():
+            if text.startswith(".."):
+                in_comment = True
+                continue
+            in_comment = False
+            if definition:
+                close()
+                terms, definition = [], []
+            terms.append((TERM_CLASSIFIER.split(text.strip())[0], number))
+        elif in_comment or not terms:
+            continue
+        else:
+            if not definition:
+                indent = len(text) - len(text.lstrip())
+                definition_line = number
+            stripped = len(text) - len(text.lstrip())
+            definition.append(text[min(indent, stripped):])
+    close()
+    return entries
+
+
+def _inline_lines(inline: Token, first_line: int) -> list[tuple[Token, int]]:
+    """Return the children of an inline token, each with the line it starts on."""
+    located = []
+    line = first_line
+    for child in inline.children or []:
+        located.append((child, line))
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        else:
+            line += child.content.count("\n")
+    return located
+
+
+def _walk(page: ParsedPage, text: str, offset: int, footnote: str | None, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        page.too_deep = offset + 1
+        return
+    current = footnote
+    line = offset + 1
+    for token in _parser().parse(text):
+        if token.map:
+            line = offset + token.map[0] + 1
+        if token.type == "footnote_reference_open":
+            page.blocks.append(Located(token, line, footnote, depth))
+            current = token.meta["label"]
+            page.footnote_definitions.append((current, line))
+            continue
+        if token.type == "footnote_reference_close":
+            current = footnote
+        page.blocks.append(Located(token, line, current, depth))
+        if token.type == "inline":
+            page.inlines.extend(
+                Located(child, child_line, current, depth)
+                for child, child_line in _inline_lines(token, line)
+            )
+        elif token.type in ("fence", "colon_fence"):
+            directive = read_directive(token, line, current, depth)
+            if directive is None:
+                if token.type == "colon_fence":  # a plain ::: div holds Markdown
+                    _walk(page, token.content, line, current, depth + 1)
+                continue
+            page.directives.append(directive)
+            if directive.name == "glossary":
+                for entry in glossary_entries(directive.body, directive.body_line):
+                    page.glossary.append(entry)
+                    _walk(page, "\n".join(entry.definition), entry.definition_line - 1, current, depth + 1)
+            elif directive.name not in LITERAL_BODY:
+                _walk(page, "\n".join(directive.body), directive.body_line - 1, current, depth + 1)
+
+
+def parse_page(text: str) -> ParsedPage:
+    """Parse the MyST ``text`` of a page, directive bodies included."""
+    page = ParsedPage()
+    _walk(page, text, 0, None, 0)
+    return page

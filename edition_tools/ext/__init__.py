@@ -1,0 +1,41 @@
+"""Everything Sphinx loads: the edition's extensions, templates and static files.
+
+``conf.py`` lists each module of this package in ``extensions``, one a line,
+so that the configuration reads as a table of contents of the build. Every
+module's ``setup`` is wrapped by :func:`extension`, which gives Sphinx the
+metadata the edition promises for all of them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+#: Raised whenever an extension changes what it keeps on the environment.
+ENV_VERSION = 3
+
+
+def extension(setup: Callable[[Sphinx], None]) -> Callable[[Sphinx], dict[str, Any]]:
+    """Declare a module's ``setup`` as one of the edition's extensions.
+
+    The glossary and the citation index keep cross-document state with purge
+    and merge (``build_state.py``); tests compare ``-j 2`` and incremental
+    builds with a clean serial one, which is what lets every extension say it
+    is safe to read and write in parallel.
+    """
+
+    @functools.wraps(setup)
+    def registered(app: Sphinx) -> dict[str, Any]:
+        setup(app)
+        return {
+            "version": "1",
+            "env_version": ENV_VERSION,
+            "parallel_read_safe": True,
+            "parallel_write_safe": True,
+        }
+
+    return registered
