@@ -15,7 +15,7 @@ STAMP       := $(VENV)/.installed-requirements
 SPHINXBUILD := $(BIN)/sphinx-build
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html check test test-online linkcheck live clean pdf
+.PHONY: help venv html check lint test test-online linkcheck live clean pdf
 
 help: ## List the targets
 	@echo "Targets (set-up is automatic: the first run creates $(VENV)):"
@@ -35,6 +35,14 @@ html: $(STAMP) ## Build the site strictly into _build/html (opens at index.html)
 
 check: $(STAMP) ## Validate the content without a Sphinx build (fast)
 	$(BIN)/python -m edition_tools.check
+
+# ruff (pinned in requirements.txt) over every Python file, shellcheck over
+# the CI script and check-jsonschema over the GitHub workflows, against the
+# workflow schema it ships (no download). Settings: pyproject.toml [tool.ruff].
+lint: $(STAMP) ## Lint the Python (ruff), the CI script (shellcheck) and the workflows
+	$(BIN)/ruff check .
+	$(BIN)/shellcheck .ci/run
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 # The tests marked `network` need the internet (the online link check): they
 # run in `make test-online` and the weekly workflow, so that an offline `make
