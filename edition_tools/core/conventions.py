@@ -60,6 +60,15 @@ def is_citation_role(name: str) -> bool:
     return name == "cite" or name.startswith("cite:")
 
 
+#: One cited key with its notes: ``{see}key{p. 3}``.
+CITATION_PART = re.compile(r"(?:\{(?P<pre>[^{}]*)\})?\s*(?P<key>[^{},\s]+)\s*(?:\{(?P<post>[^{}]*)\})?")
+
+
+def citation_parts(content: str) -> list[tuple[str, str, str]]:
+    """Each key of a citation with its pre- and post-note: ``[("see", "key", "p. 3")]``."""
+    return [(m["pre"] or "", m["key"], m["post"] or "") for m in CITATION_PART.finditer(content)]
+
+
 def citation_keys(content: str) -> list[str]:
     """The keys of a citation role's content, notes removed: ``{see}a2025x{p. 3},b2024y``."""
     return [key.strip() for key in CITATION_NOTE.sub("", content).split(",")]
@@ -79,6 +88,8 @@ class Kind:
     motivation: str
     #: What follows the em dash, if the kind takes a qualifier (``None``: it takes none).
     qualifier: str | None
+    #: The tag the export gives every note of the kind, if any.
+    tag: str | None = None
 
     @property
     def example(self) -> str:
@@ -93,7 +104,7 @@ KINDS: dict[str, Kind] = {
     for kind in (
         Kind("Context", True, "commenting", None),
         Kind("Fact check", True, "assessing", "<verdict>"),
-        Kind("Since publication", True, "commenting", "as of <Month> <YYYY>"),
+        Kind("Since publication", True, "commenting", "as of <Month> <YYYY>", "since-publication"),
         Kind("Term", False, "describing", None),
     )
 }
