@@ -124,7 +124,7 @@ def check_term_references(context: PageContext) -> Iterator[Problem]:
 
 
 @dataclass(frozen=True)
-class _Paragraph:
+class EntryParagraph:
     """A paragraph of a definition: its text with white space collapsed, and its lines."""
 
     text: str
@@ -132,19 +132,20 @@ class _Paragraph:
     last: int
 
 
-def _paragraphs(entry: GlossaryEntry) -> list[_Paragraph]:
-    found: list[_Paragraph] = []
+def entry_paragraphs(entry: GlossaryEntry) -> list[EntryParagraph]:
+    """The paragraphs of a glossary entry's definition, with their lines."""
+    found: list[EntryParagraph] = []
     lines: list[tuple[int, str]] = []
     for number, text in [*enumerate(entry.definition, start=entry.definition_line), (0, "")]:
         if text.strip():
             lines.append((number, text))
         elif lines:
-            found.append(_Paragraph(" ".join(" ".join(t for _, t in lines).split()), lines[0][0], lines[-1][0]))
+            found.append(EntryParagraph(" ".join(" ".join(t for _, t in lines).split()), lines[0][0], lines[-1][0]))
             lines = []
     return found
 
 
-def _heading(page: ParsedPage) -> tuple[str, int] | None:
+def page_title(page: ParsedPage) -> tuple[str, int] | None:
     """The page's title (its first ``#`` heading) and its line."""
     for index, item in enumerate(page.blocks[:-1]):
         if item.depth == 0 and item.token.type == "heading_open" and item.token.tag == "h1":
@@ -168,10 +169,10 @@ def check_entry_form(context: PageContext) -> Iterator[Problem]:
         return  # glossary-file reports it
     entry = page.glossary[0]
     term, term_line = entry.terms[0]
-    paragraphs = _paragraphs(entry)
+    paragraphs = entry_paragraphs(entry)
     if not paragraphs:
         return  # term-no-definition reports it
-    heading = _heading(page)
+    heading = page_title(page)
     if heading is not None and heading[0] != term:
         yield Problem(
             shown, heading[1],

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -107,7 +107,7 @@ class ArticleParagraph:
     #: The paragraph's inline tokens (``[]`` when no paragraph follows the target).
     children: list[Located]
 
-    @property
+    @cached_property
     def markers(self) -> list[Located]:
         """The annotation markers standing in the paragraph."""
         return [item for item in self.children if item.token.type == "footnote_ref"]
@@ -197,7 +197,7 @@ class ParsedPage:
     #: The annotations, in page order.
     footnotes: list[Footnote] = field(default_factory=list)
 
-    @property
+    @cached_property
     def citations(self) -> list[Citation]:
         """Every citation on the page, directive bodies included."""
         return [
@@ -205,7 +205,7 @@ class ParsedPage:
             for role in self.roles() if is_citation_role(role.token.meta.get("name", ""))
         ]
 
-    @property
+    @cached_property
     def term_references(self) -> list[TermReference]:
         """Every ``{term}`` role on the page, directive bodies included."""
         return [
@@ -213,7 +213,7 @@ class ParsedPage:
             for role in self.roles("term")
         ]
 
-    @property
+    @cached_property
     def markers(self) -> list[Located]:
         """Every annotation marker ``[^label]`` on the page."""
         return [item for item in self.inlines if item.token.type == "footnote_ref"]
