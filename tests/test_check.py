@@ -24,7 +24,8 @@ from edition_tools.check import run as check
 from edition_tools.core import fidelity as source_fidelity
 from edition_tools.core.article import SourceError
 from edition_tools.check.run import check_paths
-from edition_tools.check.registry import RULES, rule, rule_table, run
+from edition_tools.check import registry
+from edition_tools.check.registry import RULES, rule_table
 from edition_tools.check.files import MAX_BYTES
 from edition_tools.core.problems import Problem
 
@@ -135,14 +136,12 @@ def test_a_rule_function_may_report_only_the_rules_it_declares() -> None:
     def reports_another(context: object):
         yield Problem("docs/x.md", 1, "message", "annotation-kind")
 
-    declared = rule("test-only-rule", "a rule made by this test", "nothing", scope="built")
+    declared = registry.rule("test-only-rule", "a rule made by this test", "nothing", scope="built")
     try:
         with pytest.raises(AssertionError, match="reported 'annotation-kind'"):
-            run(declared(reports_another), None)
+            registry.run(declared(reports_another), None)
     finally:
         del RULES["test-only-rule"]
-        from edition_tools.check import registry
-
         registry._FUNCTIONS["built"].pop(reports_another, None)
 
 

@@ -87,7 +87,7 @@ def test_the_passing_fixtures_include_every_kind_and_citation_notes() -> None:
 
 
 def test_the_fixture_edition_passes_make_check(fixture_edition: Path) -> None:
-    checked = [fixture_edition / folder for folder in ("docs", "glossary")] + [fixture_edition / "sources" / "references.bib"]
+    checked = [fixture_edition / path for path in ("docs", "glossary", "sources/references.bib")]
     assert [str(p) for p in check_paths(checked, root=fixture_edition)] == []
 
 

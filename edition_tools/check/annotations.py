@@ -138,10 +138,12 @@ def check_references(context: PageContext) -> Iterator[Problem]:
 
 def _kind_rule(kind: str | None) -> str:
     """The rule a malformed kind line breaks: its kind's qualifier rule, else ``annotation-kind``."""
-    return {"Fact check": "fact-check-verdict", "Since publication": "since-publication-month"}.get(kind, "annotation-kind")
+    rules = {"Fact check": "fact-check-verdict", "Since publication": "since-publication-month"}
+    return rules.get(kind, "annotation-kind")
 
 
-@rule("annotation-kind", "a note that does not open with its kind in bold, or gives a qualifier to a kind that takes none",
+@rule("annotation-kind",
+      "a note that does not open with its kind in bold, or gives a qualifier to a kind that takes none",
       "begin with " + ", ".join(f"`{kind.example}`" for kind in KINDS.values()).replace(", `**Term", " or `**Term"))
 @rule("fact-check-verdict", "a Fact check without its verdict: `**Fact check — <verdict>.**` with one of "
       + ", ".join(f"`{verdict}`" for verdict in VERDICTS),

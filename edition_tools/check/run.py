@@ -188,10 +188,10 @@ def check_paths(
 
     # What every check resolves against: the bibliography and the glossary.
     context = edition.pages()
-    bibliography = None
+    the_bibliography = None
     bib_file = edition.file(bibliography_path)
     if bib_file.text is not None:
-        bibliography = read_bibliography(bib_file.text)
+        the_bibliography = read_bibliography(bib_file.text)
     checked_pages = [
         f for f in (edition.file(p) for p in checked if p.suffix == ".md") if f.text is not None
     ]
@@ -204,7 +204,7 @@ def check_paths(
     today = today or _dt.date.today()
     for file in checked_pages:
         page_context = PageContext(
-            file.page, file.shown, file.path, edition.root, bibliography.keys if bibliography else None,
+            file.page, file.shown, file.path, edition.root, the_bibliography.keys if the_bibliography else None,
             terms, BIBLIOGRAPHY.as_posix(), today,
         )
         for function in functions("page"):
@@ -225,7 +225,7 @@ def check_paths(
     for path in checked:
         file = edition.file(path)
         if path.suffix == ".bib" and file.text is not None:
-            parsed = bibliography if path == bibliography_path else read_bibliography(file.text)
+            parsed = the_bibliography if path == bibliography_path else read_bibliography(file.text)
             for function in functions("bibliography"):
                 problems += run(function, BibliographyContext(parsed, file.shown, path, cited))
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.rule, p.message))

@@ -136,7 +136,8 @@ def _raw_html(shown: str, line: int, html: str) -> Problem:
       "a path leaving the edition)", "link to the `https://` address, or to a page such as `background.md#p3`")
 @rule("unsafe-directive", "the directives `raw`, `include`, `literalinclude`, `eval-rst`, or `csv-table` with "
       "`:file:` or `:url:`", "write the text or table in the page")
-@rule("unsafe-role", "the role `{download}`, which copies a file into the site", "link to an `https://` address instead")
+@rule("unsafe-role", "the role `{download}`, which copies a file into the site",
+      "link to an `https://` address instead")
 def check_untrusted(context: PageContext) -> Iterator[Problem]:
     """Report raw HTML, unsafe links, and directives or roles that read files."""
     page, shown, path, root = context.page, context.shown, context.path, context.root

@@ -158,20 +158,30 @@ def read_kind_line(text: str, today: _dt.date | None = None) -> KindLine | None:
         return KindLine(kind, None)
     if kind.name == "Fact check":
         if not qualifier:
-            raise KindLineError(f"state the verdict: **Fact check — <verdict>.** with one of {', '.join(VERDICTS)}", kind)
+            raise KindLineError(
+                f"state the verdict: **Fact check — <verdict>.** with one of {', '.join(VERDICTS)}", kind
+            )
         if qualifier not in VERDICTS:
             raise KindLineError(f"“{qualifier}” is not a verdict; write one of {', '.join(VERDICTS)}", kind)
         return KindLine(kind, qualifier, verdict=qualifier)
     # Since publication: the month as of which the note is true.
     if not qualifier:
-        raise KindLineError("say when it was last true: **Since publication — as of <Month> <YYYY>.**, e.g. as of June 2025", kind)
+        raise KindLineError(
+            "say when it was last true: **Since publication — as of <Month> <YYYY>.**, e.g. as of June 2025", kind
+        )
     as_of = AS_OF.match(qualifier)
     if not as_of or as_of["month"] not in MONTHS:
-        raise KindLineError(f"“{qualifier}” is not “as of <Month> <YYYY>” with the month in English, e.g. as of June 2025", kind)
+        raise KindLineError(
+            f"“{qualifier}” is not “as of <Month> <YYYY>” with the month in English, e.g. as of June 2025", kind
+        )
     month = _dt.date(int(as_of["year"]), MONTHS.index(as_of["month"]) + 1, 1)
     today = today or _dt.date.today()
     if month > today.replace(day=1):
-        raise KindLineError(f"{as_of['month']} {as_of['year']} is after the month of the build ({today:%B %Y}); write the month the note was last verified", kind)
+        raise KindLineError(
+            f"{as_of['month']} {as_of['year']} is after the month of the build ({today:%B %Y}); "
+            "write the month the note was last verified",
+            kind,
+        )
     return KindLine(kind, qualifier, as_of=f"{month:%Y-%m}")
 
 

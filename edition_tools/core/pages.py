@@ -128,9 +128,14 @@ class Footnote:
     inside: list[Located]
 
     @property
+    def _opens_with_paragraph(self) -> bool:
+        inside = self.inside
+        return len(inside) >= 2 and inside[0].token.type == "paragraph_open" and inside[1].token.type == "inline"
+
+    @property
     def kind_text(self) -> str | None:
         """The text in bold that opens the note (its kind line), or ``None``."""
-        if len(self.inside) < 2 or self.inside[0].token.type != "paragraph_open" or self.inside[1].token.type != "inline":
+        if not self._opens_with_paragraph:
             return None
         # markdown-it opens an inline run with an empty text token.
         children = [c for c in self.inside[1].token.children or [] if not (c.type == "text" and not c.content)]
@@ -142,7 +147,7 @@ class Footnote:
     @property
     def opening(self) -> str:
         """How the note begins, shortened, for messages."""
-        if len(self.inside) < 2 or self.inside[0].token.type != "paragraph_open" or self.inside[1].token.type != "inline":
+        if not self._opens_with_paragraph:
             return "something other than a paragraph"
         first_line = self.inside[1].token.content.split("\n", 1)[0]
         opening = first_line if len(first_line) <= 40 else first_line[:40].rsplit(" ", 1)[0] + " …"
@@ -348,7 +353,9 @@ def _inline_lines(inline: Token, first_line: int) -> list[tuple[Token, int]]:
 
 def inline_children(inline: Located) -> list[Located]:
     """The children of a located inline token, each located on its own line."""
-    return [Located(child, line, inline.footnote, inline.depth) for child, line in _inline_lines(inline.token, inline.line)]
+    return [
+        Located(child, line, inline.footnote, inline.depth) for child, line in _inline_lines(inline.token, inline.line)
+    ]
 
 
 def _walk(page: ParsedPage, text: str, offset: int, footnote: str | None, depth: int) -> None:
@@ -427,7 +434,8 @@ def _article_paragraphs(page: ParsedPage) -> list[ArticleParagraph]:
         if not match:
             continue
         children: list[Located] = []
-        if index + 2 < len(top) and top[index + 1].token.type == "paragraph_open" and top[index + 2].token.type == "inline":
+        following = [item.token.type for item in top[index + 1:index + 3]]
+        if following == ["paragraph_open", "inline"]:
             inline = top[index + 2]
             children = [
                 Located(child, line, inline.footnote, 0) for child, line in _inline_lines(inline.token, inline.line)

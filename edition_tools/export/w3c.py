@@ -604,7 +604,8 @@ def export(pages: Sequence[Path] | None = None) -> tuple[dict | None, list[Probl
                 problems.append(Problem(note.path, note.line, f"annotation label [^{note.label}] is also used at "
                                         f"{other.path}:{other.line}; labels name annotations across the "
                                         "whole edition, so choose another",
-                                        "footnote-defined-twice" if other.path == note.path else "footnote-label-reused"))
+                                        "footnote-label-reused" if other.path != note.path
+                                        else "footnote-defined-twice"))
                 continue
             first_seen[note.label] = note
             if note.label in anchored:
