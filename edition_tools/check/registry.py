@@ -131,5 +131,8 @@ declare("paragraph-anchor", "an article paragraph's anchor missing or used twice
 
 
 if __name__ == "__main__":
-    load()
-    sys.stdout.write(rule_table())
+    # Run as a script this module is __main__; the rules register in the imported one.
+    from edition_tools.check import registry
+
+    registry.load()
+    sys.stdout.write(registry.rule_table())
