@@ -8,7 +8,12 @@ and defined once at the end of the page::
 
 The HTML layout (``margin_notes.py``) moves each note beside its paragraph
 and shows paragraphs only, so a note holds paragraphs and nothing else, is
-referenced exactly once and refers to no other note.
+referenced exactly once and refers to no other note. The kind line follows
+the grammar of :mod:`edition_tools.core.conventions`: a Fact check states
+its verdict (``**Fact check — imprecise.**``), a Since publication note the
+month it was last true (``**Since publication — as of June 2025.**``). On a
+page of the article every note is marked in one of its paragraphs, since the
+export anchors each note on the article's text.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from edition_tools.core.conventions import term_key
 from edition_tools.core.pages import ParsedPage
 
 
@@ -19,8 +20,6 @@ class TermDefinition:
 
     @property
     def key(self) -> str:
-        from edition_tools.core.conventions import term_key
-
         return term_key(self.term)
 
 

@@ -1,14 +1,23 @@
-"""Rules for the glossary: one term per file, every ``{term}`` defined.
+"""Rules for the glossary: one term per file, in the editorial form; every ``{term}`` defined.
 
 The contract of the glossary: every ``glossary/*.md`` except
-``glossary/index.md`` defines exactly one term, with a ``{glossary}``
-directive (backtick or colon fence) whose first line of content, after its
-options, is the term, followed by its definition, indented::
+``glossary/index.md`` is titled with its term and defines it, once, with a
+``{glossary}`` directive (backtick or colon fence) whose first line of
+content, after its options, is the term, followed, indented, by a
+one-sentence definition without citations or links (it becomes the title of
+every link to the term), a note that cites its sources and a See also line::
 
     :::{glossary}
     Moscow Format
-       A series of consultations on Afghanistan hosted by Russia since 2017 ...
+       A series of consultations on Afghanistan hosted by Russia since 2017.
+
+       The format brings together ... {cite:p}`key`.
+
+       **See also:** {term}`Termez Dialogue`.
     :::
+
+The article links each term (``term-unlinked``), at its first use on a page
+(``term-first-use``).
 
 Terms are matched without regard to case, as Sphinx matches them, so
 ``{term}`moscow format``` and ``{term}`the talks <Moscow Format>``` both
