@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edition_tools.core.article import ROOT, body_paragraphs
-from edition_tools.core.conventions import ROLE_WITH_TARGET, citation_parts, is_citation_role
+from edition_tools.core.conventions import CONTENT_FOLDERS, ROLE_WITH_TARGET, citation_parts, is_citation_role
 from edition_tools.core.fidelity import article_pages, paragraphs_from_myst
 from edition_tools.core.pages import parse_page
 
@@ -291,7 +291,7 @@ def _glossary_files(project: Path) -> list[Path]:
 
 def edition_size(project: Path) -> EditionSize:
     """Count the pages, annotations, glossary terms and bibliography entries of ``project``."""
-    pages = [p for folder in ("docs", "glossary") for p in (project / folder).rglob("*.md")]
+    pages = [p for folder in CONTENT_FOLDERS for p in (project / folder).rglob("*.md")]
     annotations = sum(len(parse_page(p.read_text(encoding="utf-8")).footnotes) for p in pages)
     glossary = _glossary_files(project)
     terms = sum(len(glossary_terms(p.read_text(encoding="utf-8"))) for p in glossary)
