@@ -14,6 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # the local package, edition_tools (see docs/maintainers/architecture.md)
 
+from edition_tools.core.conventions import CONTENT_FOLDERS  # noqa: E402  (needs sys.path above)
+
 # -- Project -----------------------------------------------------------------
 project = "From Foe to Partner? An annotated edition"
 author = "the editors of the annotated edition"
@@ -48,7 +50,7 @@ extensions = [
 
 root_doc = "docs/index"
 source_suffix = {".md": "markdown"}
-include_patterns = ["docs/**", "glossary/**"]
+include_patterns = [f"{folder}/**" for folder in CONTENT_FOLDERS]  # the content folders, defined once
 exclude_patterns = ["_build", ".venv", "**/.ipynb_checkpoints"]
 
 # The article's apostrophes and quotation marks are kept exactly as received.
