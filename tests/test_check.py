@@ -36,6 +36,8 @@ EXPECT = re.compile(r"^% expect: (?P<line>\d+) (?P<rule>[a-z-]+)(?: (?P<message>
 RULES_TESTED_WITHOUT_FIXTURE = {
     "file-unreadable", "file-symlink", "file-too-large", "file-binary", "file-encoding",
     "paragraph-missing", "source-pinned", "term-unlinked",
+    # The receipts file is checked whole, with the edition: tests/test_receipts.py.
+    "receipt-file", "receipt-too-long", "receipt-english", "receipt-orphan", "receipt-checked-words",
 }
 #: The rules make check runs (the others are checks of the built site, run by the tests).
 CHECK_RULES = {name for name, registered in RULES.items() if registered.scope != "built"}

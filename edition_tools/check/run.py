@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Importing a rule module registers its rules.
-from edition_tools.check import annotations, bibliography, glossary, links, unsafe_content  # noqa: F401
+from edition_tools.check import annotations, bibliography, glossary, links, receipts, unsafe_content  # noqa: F401
 from edition_tools.check.bibliography import BibliographyContext, cited_keys, read_bibliography
 from edition_tools.check.context import EditionContext, PageContext, TermDefinition
 from edition_tools.check.files import MAX_BYTES, read_text
