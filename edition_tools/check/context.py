@@ -56,3 +56,5 @@ class EditionContext:
     terms: list[TermDefinition] = field(default_factory=list)
     #: Set by the runner: the edition's article check reads files it may not have read.
     edition: object = None
+    #: The day of the check (the cover's months may not be later).
+    today: _dt.date = field(default_factory=_dt.date.today)

@@ -91,7 +91,7 @@ def run(function: Callable, *arguments: object) -> list[Problem]:
 
 
 #: The order of CONTRIBUTING's table: annotations first, reading a file last.
-_TABLE_ORDER = ("annotations", "receipts", "bibliography", "unsafe_content", "links", "run", "glossary", "files")
+_TABLE_ORDER = ("annotations", "receipts", "cover", "bibliography", "unsafe_content", "links", "run", "glossary", "files")
 
 
 def rule_table() -> str:
@@ -113,7 +113,7 @@ def rule_table() -> str:
 def load() -> dict[str, Rule]:
     """Import every rule module, so that every rule is registered; return :data:`RULES`."""
     from edition_tools.check import (  # noqa: F401
-        annotations, bibliography, files, glossary, links, receipts, run, unsafe_content,
+        annotations, bibliography, cover, files, glossary, links, receipts, run, unsafe_content,
     )
 
     return RULES
