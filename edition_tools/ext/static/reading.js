@@ -80,9 +80,11 @@
 
   function onFormChange() {
     var kinds = [];
+    var before = state().kinds;
     var boxes = form.querySelectorAll("input[name='reading-kind']");
     for (var i = 0; i < boxes.length; i++) {
-      if (boxes[i].checked || boxes[i].disabled) {
+      // A kind this page has no note of keeps the reader's earlier choice.
+      if (boxes[i].disabled ? before.indexOf(boxes[i].value) >= 0 : boxes[i].checked) {
         kinds.push(boxes[i].value);
       }
     }
