@@ -32,6 +32,8 @@ extensions = [
     # The edition's own extensions (edition_tools/ext), in the order they register:
     "edition_tools.ext.paragraph_numbers",  # ¶1…¶14: visible numbers, stable anchors
     "edition_tools.ext.margin_notes",  # footnotes laid out beside their paragraph (HTML)
+    "edition_tools.ext.reading_modes",  # notes folded in disclosures; modes, kinds, "Cite" (HTML)
+    "edition_tools.ext.passage_citations",  # the citations the "Cite" dialog offers
     "edition_tools.ext.bibliography_style",  # pybtex style for @online sources
     "edition_tools.ext.site_root",  # _build/html/index.html opens the cover page
     "edition_tools.ext.untrusted_content",  # no raw HTML, file insertion or unsafe links from content

@@ -9,9 +9,10 @@ footnotes):
   ``#note-kabulov-envoy`` and its marker ``#ref-kabulov-envoy``, so a link to
   an annotation survives the addition of others;
 * the annotated paragraph and its notes are wrapped in
-  ``<div class="annotated">``, with the notes, whole, in
-  ``<div class="annotations">`` beside the text on wide screens and after it on
-  narrow ones (see ``static/edition.css``).
+  ``<div class="annotated">``, with the notes in ``<div class="annotations">``
+  beside the text on wide screens and after it on narrow ones (see
+  ``static/edition.css``); ``reading_modes.py`` then folds them into
+  disclosures.
 
 A note must be referenced exactly once; anything else is reported as a warning
 with its location, which fails the strict build.
