@@ -31,7 +31,7 @@ def _month(name: str, year: str) -> str | None:
 
 @rule("cover-up-to-date", "a cover without the line saying when the edition was brought up to date, or whose "
       "months disagree with the notes or the calendar",
-      f"write or correct the line on the cover: “{FORM}”", scope="edition")
+      f"write or correct the line on the cover: `{FORM}`", scope="edition")
 def check_cover_is_current(context: EditionContext) -> Iterator[Problem]:
     """The cover's two months: not in the future, and the notes' latest *as of* month."""
     if not context.whole:
