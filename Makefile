@@ -15,7 +15,7 @@ STAMP       := $(VENV)/.installed-requirements
 SPHINXBUILD := $(BIN)/sphinx-build
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html check lint test test-online linkcheck live clean pdf
+.PHONY: help venv html dist check lint test test-online linkcheck live clean pdf
 
 help: ## List the targets
 	@echo "Targets (set-up is automatic: the first run creates $(VENV)):"
@@ -32,6 +32,12 @@ venv: $(STAMP) ## Create or update the virtual environment
 html: $(STAMP) ## Build the site strictly into _build/html (opens at index.html)
 	$(SPHINXBUILD) -b html -j $(JOBS) $(SPHINXOPTS) -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html
 	@echo "Open $(BUILDDIR)/html/index.html"
+
+# The gzip copies are for the host, not for a preview from disk: they are
+# written here, after the build, and not by `make html` (see
+# edition_tools/ext/precompress.py).
+dist: html ## Build the site and add the gzip copies a host serves (what CI keeps)
+	$(BIN)/python -m edition_tools.ext.precompress $(BUILDDIR)/html
 
 check: $(STAMP) ## Validate the content without a Sphinx build (fast)
 	$(BIN)/python -m edition_tools.check

@@ -70,6 +70,15 @@ def page_kind(app: Sphinx, pagename: str, doctree: Any) -> str:
     return "other"
 
 
+def _metadata(app: Sphinx) -> dict:
+    """The article's metadata, read once per build rather than once per page."""
+    metadata = getattr(app.builder, "_edition_article_metadata", None)
+    if metadata is None:
+        metadata = load_metadata()
+        app.builder._edition_article_metadata = metadata
+    return metadata
+
+
 def add_description(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Add the page's ``<meta name="description">`` unless it has one."""
     metatags = context.get("metatags", "")
@@ -77,7 +86,7 @@ def add_description(app: Sphinx, pagename: str, templatename: str, context: dict
         return
     title = Markup(context.get("title") or app.config.project).striptags()
     annotations = len(list(doctree.findall(nodes.footnote))) if doctree is not None else 0
-    text = description(page_kind(app, pagename, doctree), title, annotations)
+    text = description(page_kind(app, pagename, doctree), title, annotations, _metadata(app))
     context["metatags"] = metatags + f'\n    <meta name="description" content="{html.escape(text, quote=True)}" />'
 
 
