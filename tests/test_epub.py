@@ -203,7 +203,8 @@ def test_the_book_opens_on_its_cover_then_the_article(book: Book) -> None:
     parts = [f"{page.relative_to(ROOT).with_suffix('')}.xhtml" for page in article_pages()]
     assert names[: 1 + len(parts)] == ["docs/index.xhtml", *parts]
     cover = normalise_space(book.spine[0][1].find("section").get_text(" "))
-    for words in [*article["authors"], article["publication"], "An annotated edition", "From Foe to Partner?"]:
+    attribution = " ".join(article["attribution"].split())
+    for words in [*article["authors"], article["publication"], "An annotated edition", "From Foe to Partner?", attribution]:
         assert words in cover
     assert "maintainers" not in cover.lower()
 
@@ -309,6 +310,10 @@ def test_the_site_builders_are_told_apart_from_the_epub() -> None:
 
 def test_two_builds_of_one_commit_are_byte_identical(book: Book, tmp_path: Path) -> None:
     again = build_epub(tmp_path, book.source_date_epoch)
+    with zipfile.ZipFile(book.path) as first, zipfile.ZipFile(again) as second:
+        assert second.namelist() == first.namelist()
+        changed = [name for name in first.namelist() if first.read(name) != second.read(name)]
+        assert changed == [], "these files differ between two builds"
     assert again.read_bytes() == book.path.read_bytes()
 
 

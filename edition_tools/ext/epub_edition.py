@@ -121,12 +121,11 @@ def creators_xml(authors: Iterable[str]) -> str:
     return "\n    ".join(f"<dc:creator>{html.escape(name)}</dc:creator>" for name in authors)
 
 
-#: Sphinx's ``content.opf`` writes the creator, and an empty ``ibooks:version``
-#: meta (the edition has no version), which EPUB 3 forbids.
+# What Sphinx's ``content.opf`` template writes and the book mends: a single
+# creator; an empty ``ibooks:version`` meta (the edition has no version),
+# which EPUB 3 forbids; the spine's items.
 _CREATOR = re.compile(r"<dc:creator>.*?</dc:creator>")
 _EMPTY_META = re.compile(r"\n\s*<meta property=\"[^\"]+\"></meta>")
-
-
 _ITEMREF = re.compile(r"\n\s*<itemref idref=\"([^\"]+)\"[^>]*/>")
 
 
@@ -260,15 +259,12 @@ class WriteCoverPage(SphinxPostTransform):
         if section is None:
             return
         toctrees = [node for node in section.findall(nodes.compound) if "toctree-wrapper" in node["classes"]]
-        cover = cover_nodes(load_metadata())
+        article_metadata = load_metadata()
+        attribution = " ".join(article_metadata["article"]["attribution"].split())
         section.children = []
-        section += cover[0]
-        section += cover[1:]
-        for toctree in toctrees:
-            toctree.parent = None
-            section += toctree
-        section += nodes.paragraph("", " ".join(load_metadata()["article"]["attribution"].split()),
-                                   classes=["book-attribution"])
+        section.extend(cover_nodes(article_metadata))
+        section.extend(toctrees)
+        section += nodes.paragraph("", attribution, classes=["book-attribution"])
 
 
 def cover_nodes(article_metadata: dict) -> list[nodes.Element]:
