@@ -175,7 +175,14 @@ latex_elements = {
 # SOURCE_DATE_EPOCH, the last commit's, which `make epub` sets.
 from edition_tools.ext import epub_edition  # noqa: E402
 
-globals().update(epub_edition.metadata())
+_book = epub_edition.metadata()
+epub_title = _book["title"]
+epub_author = _book["author"]
+epub_publisher = _book["publisher"]
+epub_description = _book["description"]
+epub_identifier = _book["identifier"]
+epub_scheme = _book["scheme"]
+epub_uid = _book["uid"]
 epub_basename = epub_edition.EPUB_NAME
 epub_language = "en"
 epub_contributor = author
@@ -183,8 +190,8 @@ epub_copyright = copyright
 epub_css_files = [epub_edition.STYLESHEET.name]
 # Addresses stay links, as in the PDF: no copy of each address in the text.
 epub_show_urls = "no"
-# The spine and the navigation follow self.refnodes, which the builder
-# normalises (the cover lives in docs/, the glossary beside it).
+# The spine and the navigation follow the builder's reading order, whose
+# addresses it normalises (the cover lives in docs/, the glossary beside it).
 epub_tocscope = "includehidden"
 
 # -- linkcheck ---------------------------------------------------------------

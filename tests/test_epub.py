@@ -296,6 +296,17 @@ def test_no_script_no_font_and_nothing_from_elsewhere(book: Book) -> None:
             assert not re.search(r"url\(\s*['\"]?[a-z]+:", css), name
 
 
+def test_the_site_extensions_leave_the_book_alone(book: Book) -> None:
+    """No root redirect page, no gzip copies, no margin layout, no page descriptions."""
+    outdir = book.path.parent
+    assert not (outdir / "index.html").exists()
+    assert not list(outdir.rglob("*.gz"))
+    assert not [name for name in book.names if name.endswith((".html", ".gz"))]
+    for name, page in book.spine:
+        assert not page.select("div.annotated, div.annotations"), name
+        assert not page.find("meta", attrs={"name": "description"}), name
+
+
 def test_the_site_builders_are_told_apart_from_the_epub() -> None:
     class Named:
         def __init__(self, name: str) -> None:

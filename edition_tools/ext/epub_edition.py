@@ -100,19 +100,19 @@ def book_identifier(article_metadata: dict | None = None) -> str:
 
 
 def metadata(article_metadata: dict | None = None) -> dict[str, str]:
-    """The ``epub_*`` configuration values written from ``article.toml``."""
+    """The book's metadata written from ``article.toml``: ``conf.py`` sets ``epub_KEY`` from each."""
     article = (article_metadata or load_metadata())["article"]
     return {
-        "epub_title": f"{article['title']}: {EDITION.lower()}",
-        "epub_author": _authors(article["authors"]),
-        "epub_publisher": article["publisher"],
-        "epub_description": (
+        "title": f"{article['title']}: {EDITION.lower()}",
+        "author": _authors(article["authors"]),
+        "publisher": article["publisher"],
+        "description": (
             f"{EDITION} of an article published in the {article['publication']}, "
             f"{_written_date(article['date'])}"
         ),
-        "epub_identifier": book_identifier(article_metadata),
-        "epub_scheme": "uuid",
-        "epub_uid": IDENTIFIER_ID,
+        "identifier": book_identifier(article_metadata),
+        "scheme": "uuid",
+        "uid": IDENTIFIER_ID,
     }
 
 
