@@ -15,7 +15,7 @@ STAMP       := $(VENV)/.installed-requirements
 SPHINXBUILD := $(BIN)/sphinx-build
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html dist check lint test test-online linkcheck live clean pdf
+.PHONY: help venv html dist check lint test test-online linkcheck live clean pdf epub
 
 help: ## List the targets
 	@echo "Targets (set-up is automatic: the first run creates $(VENV)):"
@@ -93,6 +93,20 @@ pdf: $(STAMP) ## Build the printed edition (needs TeX: see README) and print its
 	$(if $(PDF_DATE),SOURCE_DATE_EPOCH=$(PDF_DATE)) $(MAKE) -C $(BUILDDIR)/latex all-pdf \
 	  LATEXMKOPTS="$(LATEXMKOPTS)" LATEXOPTS="$(LATEXOPTS)"
 	@echo $(PDF)
+
+# -- EPUB ---------------------------------------------------------------------
+# The file name is EPUB_NAME in edition_tools/ext/epub_edition.py. Its date
+# and the time of every entry of the zip are those of the last commit
+# (SOURCE_DATE_EPOCH): two builds of one commit give the same bytes. It keeps
+# its own doctree folder, so that it never leaves state behind for the site's
+# incremental builds.
+EPUB        := $(BUILDDIR)/epub/annotated-edition.epub
+EPUB_DATE   ?= $(shell git log -1 --format=%ct 2>/dev/null)
+
+epub: $(STAMP) ## Build the edition for e-readers (EPUB 3) and print its path
+	$(if $(EPUB_DATE),SOURCE_DATE_EPOCH=$(EPUB_DATE)) $(SPHINXBUILD) -b epub $(SPHINXOPTS) \
+	  -d $(BUILDDIR)/doctrees-epub . $(BUILDDIR)/epub
+	@echo $(EPUB)
 
 .PHONY: bench
 bench: $(STAMP) $(LIGHTHOUSE_STAMP) ## Measure build, rebuild, check, PDF, scaling and reader costs into _build/bench

@@ -33,7 +33,7 @@ from markupsafe import Markup
 from sphinx.application import Sphinx
 
 from edition_tools.core.article import load_metadata
-from edition_tools.ext import extension
+from edition_tools.ext import builds_site, extension
 
 #: Scripts that only act once the document is ready: deferred on every page but the search page.
 DEFERRED_SCRIPTS = frozenset({"_static/doctools.js", "_static/sphinx_highlight.js", "_static/scripts/sphinx-book-theme.js"})
@@ -81,6 +81,8 @@ def _metadata(app: Sphinx) -> dict:
 
 def add_description(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Add the page's ``<meta name="description">`` unless it has one."""
+    if not builds_site(app.builder):
+        return
     metatags = context.get("metatags", "")
     if 'name="description"' in metatags:
         return
@@ -97,6 +99,8 @@ def lighten_assets(app: Sphinx, pagename: str, templatename: str, context: dict[
     Sphinx restores after every page; they are changed in place, so the
     change holds for this page alone.
     """
+    if not builds_site(app.builder):
+        return
     scripts = context.get("script_files")
     if scripts is not None and pagename != "search":
         for index, script in enumerate(scripts):

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sphinx.application import Sphinx
-from edition_tools.ext import extension
+from edition_tools.ext import builds_site, extension
 
 #: File endings of the output that are text and worth compressing.
 TEXT_SUFFIXES = frozenset({".html", ".css", ".js", ".svg", ".json", ".txt", ".xml"})
@@ -72,7 +72,7 @@ def write_copies(outdir: Path) -> int:
 
 def compress_output(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: compress the HTML output of a successful build, when asked to."""
-    if exception is None and app.config.edition_precompress and app.builder.format == "html":
+    if exception is None and app.config.edition_precompress and builds_site(app.builder):
         write_copies(Path(app.outdir))
 
 
