@@ -8,6 +8,9 @@ VENV        ?= .venv
 BUILDDIR    ?= _build
 SPHINXOPTS  ?= -W --keep-going -n
 PYTESTOPTS  ?=
+# make test runs the tests in this many processes (pytest-xdist); 1 runs them
+# in one, in order.
+TESTJOBS    ?= 2
 JOBS        ?= 1
 
 BIN         := $(VENV)/bin
@@ -39,8 +42,13 @@ check: $(STAMP) ## Validate the content without a Sphinx build (fast)
 # The tests marked `network` need the internet (the online link check): they
 # run in `make test-online` and the weekly workflow, so that an offline `make
 # test`, CI's included, runs every test it selects and skips none.
+#
+# The tests run in TESTJOBS processes. A test module whose tests share an
+# expensive fixture is kept on one process by its `xdist_group` mark
+# (--dist loadgroup); each build of the whole edition is made once for the run
+# (tests/conftest.py).
 test: $(STAMP) ## Run the whole offline test suite (CI runs this)
-	$(BIN)/python -m pytest -m "not network" $(PYTESTOPTS)
+	$(BIN)/python -m pytest -m "not network" $(if $(filter-out 1,$(TESTJOBS)),-n $(TESTJOBS) --dist loadgroup) $(PYTESTOPTS)
 
 test-online: $(STAMP) ## Run the tests that need the internet (the online link check)
 	$(BIN)/python -m pytest -m network $(PYTESTOPTS)
