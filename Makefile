@@ -89,7 +89,7 @@ pdf: $(STAMP) ## Build the printed edition (needs TeX: see README) and print its
 	@echo $(PDF)
 
 .PHONY: bench
-bench: $(STAMP) $(LIGHTHOUSE_STAMP) ## Measure build, rebuild, check, PDF, scaling and reader costs into _build/bench
+bench: $(STAMP) $(LIGHTHOUSE_STAMP) ## Measure build, rebuild, check, PDF, scaling, reader and test-suite costs into _build/bench
 	$(BIN)/python -m edition_tools.bench
 
 clean: ## Remove every build product (keeps .venv)
