@@ -105,6 +105,17 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *options: 
     return shared(tmp_path_factory, name, lambda folder: sphinx_build(folder, *options, builder=builder))
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests of each ``xdist_group`` first, in their order.
+
+    The groups are the modules built around one expensive fixture of their own
+    (the PDF, a build with unsafe content, a synthetic edition three times the
+    size): started first, they run on one worker while the other takes the
+    many short tests, instead of leaving one worker alone at the end.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+
+
 @pytest.fixture(scope="session")
 def html_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """A clean strict HTML build of the edition, shared by the whole run."""

@@ -81,6 +81,11 @@ def test_sphinx_output_is_read_for_pages_and_configuration() -> None:
     assert configuration_changed(changed)
 
 
+#: One xdist worker runs this module, so that the synthetic edition is made
+#: once; being the largest build of the suite, it is scheduled first.
+pytestmark = pytest.mark.xdist_group("synthetic")
+
+
 #: The end of a run of the test suite under pytest-xdist, as pytest prints it.
 SUITE_OUTPUT = """\
 ........................................................................ [ 98%]
