@@ -43,12 +43,11 @@ check: $(STAMP) ## Validate the content without a Sphinx build (fast)
 # run in `make test-online` and the weekly workflow, so that an offline `make
 # test`, CI's included, runs every test it selects and skips none.
 #
-# The tests run in TESTJOBS processes. A test module whose tests share an
-# expensive fixture is kept on one process by its `xdist_group` mark
-# (--dist loadgroup); each build of the whole edition is made once for the run
-# (tests/conftest.py).
+# The tests run in TESTJOBS processes (pytest-xdist); each build of the whole
+# edition is made once for the run, and the modules built around a fixture of
+# their own each run whole in one process (tests/conftest.py).
 test: $(STAMP) ## Run the whole offline test suite (CI runs this)
-	$(BIN)/python -m pytest -m "not network" $(if $(filter-out 1,$(TESTJOBS)),-n $(TESTJOBS) --dist loadgroup) $(PYTESTOPTS)
+	$(BIN)/python -m pytest -m "not network" $(if $(filter-out 1,$(TESTJOBS)),-n $(TESTJOBS)) $(PYTESTOPTS)
 
 test-online: $(STAMP) ## Run the tests that need the internet (the online link check)
 	$(BIN)/python -m pytest -m network $(PYTESTOPTS)

@@ -105,15 +105,36 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *options: 
     return shared(tmp_path_factory, name, lambda folder: sphinx_build(folder, *options, builder=builder))
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the tests of each ``xdist_group`` first, in their order.
+#: Modules whose tests share an expensive fixture of their own (a module
+#: fixture, or a build only they read). Under pytest-xdist each goes whole to
+#: one worker, so that the fixture is made once; every other test goes
+#: wherever a worker is free. (xdist's own ``xdist_group`` mark does not group
+#: under pytest 9: it renames node ids in a way pytest no longer reads.)
+ONE_WORKER_MODULES = (
+    "tests/test_untrusted_content.py",  # a build of the edition with unsafe content
+    "tests/test_pdf.py",  # the PDF, read run by run
+    "tests/test_benchmark.py",  # a synthetic edition three times the size
+    "tests/test_reproducible.py",  # a second serial build, then a no-op rebuild of it
+)
 
-    The groups are the modules built around one expensive fixture of their own
-    (the PDF, a build with unsafe content, a synthetic edition three times the
-    size): started first, they run on one worker while the other takes the
-    many short tests, instead of leaving one worker alone at the end.
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Schedule as ``--dist load`` does, but each of :data:`ONE_WORKER_MODULES` whole.
+
+    xdist hands out the largest units first, so these modules, slow to set
+    up, start at once on both workers instead of leaving one worker alone at
+    the end.
     """
-    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModulesWhole(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER_MODULES else nodeid
+
+    return ModulesWhole(config, log)
 
 
 @pytest.fixture(scope="session")

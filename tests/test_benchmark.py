@@ -81,11 +81,6 @@ def test_sphinx_output_is_read_for_pages_and_configuration() -> None:
     assert configuration_changed(changed)
 
 
-#: One xdist worker runs this module, so that the synthetic edition is made
-#: once; being the largest build of the suite, it is scheduled first.
-pytestmark = pytest.mark.xdist_group("synthetic")
-
-
 #: The end of a run of the test suite under pytest-xdist, as pytest prints it.
 SUITE_OUTPUT = """\
 ........................................................................ [ 98%]
@@ -109,7 +104,7 @@ def test_the_test_suite_section_reads_the_outcome_and_the_slowest_phases() -> No
     assert section.startswith("`make test` (2 processes): 203 s wall, 350 s CPU; 598 passed, 1 deselected.")
     assert "| `tests/test_pdf.py::test_readme_gives_the_install_line_of_the_ci_package_list` | setup | 61.2 |" in section
     # The command is make test's: offline tests, on as many processes, slowest ten reported.
-    assert suite_command(2)[2:] == ["pytest", "-m", "not network", "-n", "2", "--dist", "loadgroup", "-q",
+    assert suite_command(2)[2:] == ["pytest", "-m", "not network", "-n", "2", "-q",
                                     "-p", "no:cacheprovider", "--durations=10"]
     assert "-n" not in suite_command(1)
 

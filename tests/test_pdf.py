@@ -91,10 +91,6 @@ def make_pdf(outdir: Path) -> Build:
     return Build(outdir, latexmk.returncode, latexmk.stdout[-3000:] + latexmk.stderr[-3000:])
 
 
-#: One xdist worker reads the PDF for every test of this module.
-pytestmark = pytest.mark.xdist_group("pdf")
-
-
 @pytest.fixture(scope="session")
 def pdf(tmp_path_factory: pytest.TempPathFactory) -> Pdf:
     """The PDF of the edition, built once, as ``make pdf`` builds it."""

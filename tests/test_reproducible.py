@@ -16,11 +16,6 @@ import pytest
 from conftest import Build, sphinx_build
 from edition_tools.bench.benchmark import configuration_changed, pages_read, pages_written
 
-#: One xdist worker runs this module, so that the second serial build is made
-#: once; the no-op rebuild then rebuilds it in place, after the comparisons.
-pytestmark = pytest.mark.xdist_group("reproducible")
-
-
 @pytest.fixture(scope="module")
 def serial_builds(html_build: Build, tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, Build]:
     """Two clean serial builds into two folders: the session's and one more."""

@@ -31,8 +31,6 @@ WARNING = re.compile(
     r"^(?P<path>[^\s:]+):(?P<line>\d*): (?:WARNING|ERROR): (?P<message>.*?) \[(?P<type>[\w.\-]+)\]$",
     re.MULTILINE | re.DOTALL,
 )
-#: One xdist worker runs this module, so that its build is made once.
-pytestmark = pytest.mark.xdist_group("untrusted")
 #: A line of /etc/passwd on any Unix system.
 PASSWD_LINE = b"root:x:0:0:"
 

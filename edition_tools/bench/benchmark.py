@@ -417,7 +417,7 @@ class SuiteRun:
 
 def suite_command(jobs: int) -> list[str]:
     """``make test``'s pytest command, with pytest's report of the slowest tests."""
-    parallel = ["-n", str(jobs), "--dist", "loadgroup"] if jobs > 1 else []
+    parallel = ["-n", str(jobs)] if jobs > 1 else []
     return [sys.executable, "-m", "pytest", "-m", "not network", *parallel, "-q",
             "-p", "no:cacheprovider", f"--durations={SLOWEST}"]
 
