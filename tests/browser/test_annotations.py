@@ -91,13 +91,16 @@ def test_an_annotation_permalink_lands_on_its_note(open_page, site_url: str, ann
 
     One tab goes to each permalink in turn from a blank page, so that every
     address is loaded afresh (a hash change in the same document would only
-    scroll), while the tab's cache spares reloading the theme each time.
+    scroll), while the tab's cache spares reloading the theme each time. The
+    tab leaves a page only once its requests are done (the favicon's last), so
+    that none is cut off and counted as failed.
     """
     visit = open_page(annotated_path, screen)
     page = visit.page
     ids = note_ids(page)
     assert ids
     for note_id in ids:
+        page.wait_for_load_state("networkidle")
         page.goto("about:blank")
         page.goto(f"{site_url}{annotated_path}#{note_id}", wait_until="load")
         assert readable(on_screen(page, note_id)), (note_id, on_screen(page, note_id))
