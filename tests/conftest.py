@@ -53,18 +53,20 @@ class Build:
     stderr: str
 
 
-def sphinx_build(outdir: Path, *options: str, builder: str = "html", srcdir: Path = ROOT) -> Build:
+def sphinx_build(outdir: Path, *options: str, builder: str = "html", srcdir: Path = ROOT,
+                 source_date_epoch: str = SOURCE_DATE_EPOCH) -> Build:
     """Run sphinx-build strictly, as ``make html`` does, from ``srcdir`` into ``outdir``.
 
     The doctrees go beside the output, in ``outdir/.doctrees``, unless
-    ``options`` name another folder with ``-d``.
+    ``options`` name another folder with ``-d``. The build's time is
+    ``source_date_epoch`` (by default the fixed one above).
     """
     doctrees = [] if "-d" in options else ["-d", str(outdir / ".doctrees")]
     command = [
         sys.executable, "-m", "sphinx", "-b", builder, "-W", "--keep-going", "-n",
         *doctrees, *options, str(srcdir), str(outdir),
     ]
-    env = os.environ | {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    env = os.environ | {"SOURCE_DATE_EPOCH": source_date_epoch}
     result = subprocess.run(command, capture_output=True, text=True, cwd=srcdir, env=env)
     return Build(outdir, result.returncode, result.stdout + result.stderr)
 

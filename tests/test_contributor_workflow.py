@@ -66,10 +66,15 @@ def test_build_runs_on_every_pull_request_and_push_to_main() -> None:
 def test_build_makes_html_and_pdf_strictly_tests_and_uploads_the_site() -> None:
     workflow = load(ROOT / ".github" / "workflows" / "build.yml")
     runs = [step.get("run", "").strip() for step in steps(workflow)]
+    # The one CI script, as everywhere: the Debian packages, then make lint and make test.
+    assert runs.count("bash .ci/run") == 1
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert ".ci/debian-packages.txt" in ci and "apt-get install" in ci
+    assert [line for line in ci.splitlines() if line.startswith("make ")] == ["make lint", "make test"]
+    # Then the site with its gzip copies (make dist builds it strictly), the PDF and the export.
     commands = [run for run in runs if run.startswith("make ")]
-    assert commands == ["make html", "make pdf", "make test", "make annotations"]
-    install = next(run for run in runs if "apt-get install" in run)
-    assert ".ci/debian-packages.txt" in install
+    assert commands == ["make dist pdf annotations"]
+    assert re.search(r"^dist: html\b", (ROOT / "Makefile").read_text(), re.M)
     upload = next(step for step in steps(workflow) if step.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"] == "_build/html"
     checkout = next(step for step in steps(workflow) if step.get("uses", "").startswith("actions/checkout@"))
@@ -100,8 +105,9 @@ def test_read_the_docs_builds_like_make_html() -> None:
 def test_pre_commit_runs_the_validator_and_never_touches_the_article() -> None:
     config = load(ROOT / ".pre-commit-config.yaml")
     local = next(repo for repo in config["repos"] if repo["repo"] == "local")
-    (hook,) = local["hooks"]
-    assert hook["entry"] == "make check" and hook["pass_filenames"] is False
+    check, lint = local["hooks"]
+    assert check["entry"] == "make check" and check["pass_filenames"] is False
+    assert lint["entry"] == "make lint" and lint["pass_filenames"] is False
     assert re.search(r"\$\(BIN\)/python -m edition_tools\.check", (ROOT / "Makefile").read_text())
     hygiene = next(repo for repo in config["repos"] if repo["repo"].endswith("/pre-commit/pre-commit-hooks"))
     assert re.match(r"^v\d+\.\d+\.\d+$", hygiene["rev"])

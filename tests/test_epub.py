@@ -78,15 +78,7 @@ def build_epub(folder: Path, epoch: str) -> Path:
     every file of its output folder into the book.
     """
     outdir = folder / "epub"
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = epoch
-    try:
-        build = sphinx_build(outdir, "-d", str(folder / "doctrees"), builder="epub")
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
+    build = sphinx_build(outdir, "-d", str(folder / "doctrees"), builder="epub", source_date_epoch=epoch)
     assert build.returncode == 0, build.stderr
     return outdir / f"{EPUB_NAME}.epub"
 

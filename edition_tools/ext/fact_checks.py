@@ -216,7 +216,7 @@ class FillFactChecks(SphinxPostTransform):
             placeholder.replace_self(self._table(fact_check_state(self.env).in_article_order(), claims))
 
     def _attach_receipts(self, claims: dict[str, CheckedClaim]) -> None:
-        if self.app.builder.format != "html":
+        if self.env._app.builder.format != "html":
             return
         for note in self.document.findall(nodes.footnote):
             label = note["names"][0] if note["names"] else ""
@@ -244,7 +244,7 @@ class FillFactChecks(SphinxPostTransform):
         for claim in claims.values():
             for receipt in claim.receipts:
                 by_key.setdefault(receipt.key, []).append(receipt)
-        html = self.app.builder.format == "html"
+        html = self.env._app.builder.format == "html"
         for item in entries:
             key = item["ids"][0].removeprefix("cite-")
             for receipt in by_key.get(key, []):
@@ -262,10 +262,10 @@ class FillFactChecks(SphinxPostTransform):
                 item += text
 
     def _link(self, docname: str, anchor: str, *children: nodes.Node) -> nodes.Element:
-        return make_refnode(self.app.builder, self.env.docname, docname, anchor, list(children))
+        return make_refnode(self.env._app.builder, self.env.docname, docname, anchor, list(children))
 
     def _table(self, checks: list[FactCheck], claims: dict[str, CheckedClaim]) -> list[nodes.Node]:
-        html = self.app.builder.format == "html"
+        html = self.env._app.builder.format == "html"
         counts = Counter(check.verdict for check in checks)
         summary = nodes.paragraph(classes=["fact-check-counts"])
         summary += nodes.Text(f"{len(checks)} claims checked: ")

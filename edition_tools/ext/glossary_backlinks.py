@@ -328,7 +328,7 @@ class FillGlossary(SphinxPostTransform):
         self._titles(by_key)
         placeholders = list(self.document.findall(appears_in))
         if placeholders:
-            found = appearances_of_this_build(self.app.builder, state)
+            found = appearances_of_this_build(self.env._app.builder, state)
             for placeholder in placeholders:
                 term = by_key.get(placeholder["term"])
                 if term is None or term.docname != self.env.docname:

@@ -148,7 +148,7 @@ class FoldAnnotations(SphinxPostTransform):
     formats = ("html",)
 
     def run(self, **kwargs: Any) -> None:
-        if not builds_site(self.app.builder):
+        if not builds_site(self.env._app.builder):
             return  # the EPUB keeps its notes as e-reader footnotes
         markers = {ref.get("refid"): ref for ref in self.document.findall(nodes.footnote_reference)}
         article = load_metadata()["article"]
