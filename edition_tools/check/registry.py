@@ -46,6 +46,11 @@ RULES: dict[str, str] = {
     "paragraph-order": "the article's paragraphs are out of order",
     "paragraph-missing": "a paragraph of the article is missing",
     "source-pinned": "sources/article.txt does not match its pinned sha256",
+    # events.py
+    "event-date": "an {event} or a date of sources/article-dates.toml is not an ISO date of the calendar, or lies ahead",
+    "event-uncited": "an {event} stands neither in an annotation that cites a source nor in a glossary entry",
+    "article-dates": "an entry of sources/article-dates.toml does not quote its ¶ exactly once, or its correction "
+    "names no Fact check of that ¶ marking the corrected date",
     # glossary_rules.py
     "term-unknown": "a {term} names no term of the glossary",
     "term-duplicate": "a term is defined in more than one file",

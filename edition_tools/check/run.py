@@ -19,8 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from datetime import date
+
 from edition_tools.check import annotations as annotation_rules, bibliography as bibliography_rules, glossary as glossary_rules
-from edition_tools.core.article import ROOT, SourceError
+from edition_tools.check.events import check_events
+from edition_tools.core.event_dates import ARTICLE_DATES
+from edition_tools.core.article import ROOT, SourceError, body_paragraphs
 from edition_tools.check.files import MAX_BYTES, read_text
 from edition_tools.core.pages import ParsedPage, parse_page
 from edition_tools.core.problems import Problem
@@ -148,6 +152,33 @@ def _check_article(edition: Edition, files: list[_File], whole: bool) -> list[Pr
         return [Problem(BIBLIOGRAPHY.parent.joinpath("article.txt").as_posix(), 1, str(error), "source-pinned")]
 
 
+def _check_events(
+    edition: Edition, checked: list[Path], checked_pages: list[_File], all_pages: list[_File], whole: bool
+) -> list[Problem]:
+    """The Timeline's events: roles on the checked pages, and the article-dates file.
+
+    The file is checked with the whole edition, or when it is named; not when
+    the pinned article cannot be read, which ``source-pinned`` reports.
+    """
+    dates_file = edition.root / ARTICLE_DATES
+    article = ()
+    if (whole or dates_file in checked) and dates_file.is_file():
+        try:
+            article = body_paragraphs(edition.root / "sources")
+        except (OSError, KeyError, SourceError):
+            dates_file = None
+    else:
+        dates_file = None
+    return check_events(
+        [(f.shown, f.page) for f in checked_pages],
+        today=date.today(),
+        article_dates=dates_file,
+        article_dates_shown=ARTICLE_DATES.as_posix(),
+        article=article,
+        all_pages=[(f.shown, f.page) for f in all_pages],
+    )
+
+
 def check_paths(paths: Sequence[Path] | None = None, root: Path = ROOT) -> list[Problem]:
     """Return every problem of the files under ``paths`` (the whole edition if ``None``)."""
     edition = Edition(root)
@@ -180,6 +211,7 @@ def check_paths(paths: Sequence[Path] | None = None, root: Path = ROOT) -> list[
         problems += _check_page(edition, file, bibliography.keys if bibliography else None, terms)
     problems += glossary_rules.check_duplicates(term_definitions, {f.shown for f in checked_pages})
     problems += _check_article(edition, checked_pages, whole)
+    problems += _check_events(edition, checked, checked_pages, all_pages, whole)
 
     cited = bibliography_rules.cited_keys(f.page for f in context)
     for path in checked:
