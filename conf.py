@@ -14,6 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))  # the local package, edition_tools (see docs/maintainers/architecture.md)
 
+from edition_tools.core.conventions import CONTENT_FOLDERS  # noqa: E402  (needs sys.path above)
+
 # -- Project -----------------------------------------------------------------
 project = "From Foe to Partner? An annotated edition"
 author = "the editors of the annotated edition"
@@ -36,6 +38,7 @@ extensions = [
     "edition_tools.ext.latex_edition",  # PDF: notes numbered 1…N, bibliography in its chapter
     "edition_tools.ext.glossary_backlinks",  # glossary: "Appears in", list of terms, link titles
     "edition_tools.ext.citation_index",  # every source with links back to where it is cited
+    "edition_tools.ext.fact_checks",  # verdict badges, the fact-check table, receipts beside citations
     "edition_tools.ext.timeline",  # {event} dates in notes; the Timeline page, by year
     "edition_tools.ext.general_index",  # index entries for the names the article mentions
     "edition_tools.ext.template_cache",  # compiled theme templates kept between builds
@@ -49,7 +52,7 @@ extensions = [
 
 root_doc = "docs/index"
 source_suffix = {".md": "markdown"}
-include_patterns = ["docs/**", "glossary/**"]
+include_patterns = [f"{folder}/**" for folder in CONTENT_FOLDERS]  # the content folders, defined once
 exclude_patterns = ["_build", ".venv", "**/.ipynb_checkpoints"]
 
 # The article's apostrophes and quotation marks are kept exactly as received.

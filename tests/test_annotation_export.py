@@ -27,7 +27,7 @@ from edition_tools.export.w3c import (
     export,
     load_article,
 )
-from edition_tools.core.article import body_paragraphs, load_metadata, normalise_space
+from edition_tools.core.article import load_metadata, normalise_space
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "annotation_export"
@@ -97,15 +97,21 @@ def test_ids_do_not_depend_on_the_other_annotations() -> None:
 # -- Anchoring ---------------------------------------------------------------
 
 
-def normalised_article() -> str:
-    return "\n\n".join(normalise_space(p.text) for p in body_paragraphs())
+def the_resource(source: str) -> str:
+    """The text of the resource a target names: the file whose sha256 its ``ni:`` name carries."""
+    scheme, digest = source.split(";")
+    assert scheme == "ni:///sha-256"
+    data = (ROOT / "sources" / "article.txt").read_bytes()
+    assert base64.urlsafe_b64decode(digest + "=" * (-len(digest) % 4)) == hashlib.sha256(data).digest()
+    # Decoded as is, not read in text mode: positions count the file's own code points.
+    return data.decode("utf-8")
 
 
 def test_the_export_records_what_its_selectors_count_over(exported: dict) -> None:
     data = (ROOT / "sources" / "article.txt").read_bytes()
-    article, normalised = exported["schema:isBasedOn"]
+    [article] = exported["schema:isBasedOn"]
     assert article["schema:sha256"] == hashlib.sha256(data).hexdigest() == load_metadata()["article"]["sha256"]
-    assert normalised["schema:sha256"] == hashlib.sha256(normalised_article().encode("utf-8")).hexdigest()
+    assert {item["target"]["source"] for item in exported["first"]["items"]} == {article["id"]}
 
 
 def test_the_target_is_the_article_named_by_its_hash_while_its_address_is_unknown(items: list[dict]) -> None:
@@ -118,11 +124,13 @@ def test_the_target_is_the_article_named_by_its_hash_while_its_address_is_unknow
     assert decoded.hex() == load_metadata()["article"]["sha256"]
 
 
-def test_every_selector_re_anchors_on_the_normalised_source(items: list[dict]) -> None:
-    text = normalised_article()
+def test_every_position_counts_code_points_of_the_target_source(items: list[dict]) -> None:
+    """Each selector, read against the very resource ``target.source`` names, finds its quote."""
     for item in items:
+        text = the_resource(item["target"]["source"])
         quote, position = item["target"]["selector"]
         start, end = position["start"], position["end"]
+        assert 0 <= start < end <= len(text)
         assert text[start:end] == quote["exact"]
         assert text[max(0, start - 32):start] == quote["prefix"]
         assert text[end:end + 32] == quote["suffix"]
@@ -140,7 +148,8 @@ def test_each_quote_is_the_sentence_up_to_its_marker(items: list[dict]) -> None:
                 before = line[: line.index(f"[^{label}]")]
                 before = re.sub(r"\[\^[^\]]+\]", "", before)  # other markers on the line
                 if "{" not in before:  # roles change the visible text
-                    assert annotations[label]["target"]["selector"][0]["exact"] == normalise_space(before)
+                    exact = annotations[label]["target"]["selector"][0]["exact"]
+                    assert normalise_space(exact) == normalise_space(before)
                     compared += 1
     assert compared > 0
 
@@ -171,13 +180,14 @@ def test_each_kind_maps_to_its_motivation_and_citations_become_links() -> None:
         ),
         "fixture-fact": (
             "assessing", ["assessing", "assessing"],
-            [("SpecificResource", "linking", bib["asiaplus2025delisted"]),
+            [("TextualBody", "tagging", "verdict:imprecise"),
+             ("SpecificResource", "linking", bib["asiaplus2025delisted"]),
              ("SpecificResource", "linking", bib["lbci2025court"])],
             "On April 17, 2025,",
         ),
         "fixture-since": (
             "commenting", ["commenting", "commenting"],
-            [("TextualBody", "tagging", "since-publication")],
+            [("TextualBody", "tagging", "since-publication"), ("TextualBody", "tagging", "as-of:2025-07")],
             "A year earlier, there had been no legal mechanism to delist terrorist groups.",
         ),
         "fixture-term": (
@@ -188,11 +198,12 @@ def test_each_kind_maps_to_its_motivation_and_citations_become_links() -> None:
         ),
     }
     plain, html = (b["value"] for b in found["fixture-since"]["body"][0]["items"])
-    assert plain == "Since publication. A note on what happened later.\n\nIt has a second paragraph."
-    assert html == ("<p><strong>Since publication.</strong>\nA note on what happened later.</p>\n"
+    assert plain == "Since publication — as of July 2025. A note on what happened later.\n\nIt has a second paragraph."
+    assert html == ("<p><strong>Since publication — as of July 2025.</strong>\nA note on what happened later.</p>\n"
                     "<p>It has a second paragraph.</p>")
     plain, html = (b["value"] for b in found["fixture-fact"]["body"][0]["items"])
-    assert plain.endswith("against two sources [Asia-Plus 2025, LBCI 2025].")
+    # A citation's pre- and post-notes stay with their key; the key is linked alone.
+    assert plain.endswith("against two sources [Asia-Plus 2025, see LBCI 2025, p. 2].")
     links = BeautifulSoup(html, "html.parser").find_all("a")
     assert [(a.get_text(), a["href"]) for a in links] == [
         ("Asia-Plus 2025", bib["asiaplus2025delisted"]), ("LBCI 2025", bib["lbci2025court"]),
@@ -244,13 +255,21 @@ def test_notes_that_cannot_be_exported_are_reported_at_their_line() -> None:
         assert problem.message.startswith(message)
 
 
+def test_the_export_reports_under_the_names_of_make_check_rules() -> None:
+    from edition_tools.check.registry import RULES, load
+
+    load()
+    _, problems = export([FIXTURES / "broken.md"])
+    assert problems and {p.rule for p in problems} <= {name for name, rule in RULES.items() if rule.scope != "built"}
+
+
 def test_a_page_that_is_not_utf8_is_reported_not_a_traceback(tmp_path: Path) -> None:
     page = tmp_path / "latin1.md"
     page.write_bytes("(p1)=\nCaf\u00e9 society.\n".encode("latin-1"))
     collection, problems = export([page])
     assert collection is None
     assert [(p.line, p.rule, p.message) for p in problems] == [
-        (2, "annotation-encoding", "byte 0xe9 is not valid UTF-8; save the page as UTF-8"),
+        (2, "file-encoding", "byte 0xe9 is not valid UTF-8; save the page as UTF-8"),
     ]
 
 

@@ -128,7 +128,7 @@ See {ref}`the second paragraph <p2>`, [the glossary](../glossary/moscow-format.m
 Back to [the paragraph](#p2) or [the top](#background).
 
 [^note]: **Context.**
-    Cited {cite:p}`lbci2025court,unknown2020key`.
+    Cited {cite:p}`{see}lbci2025court{p. 3},unknown2020key`.
 
 :::{glossary}
 :sorted:
@@ -147,7 +147,7 @@ See {ref}`the second paragraph <v002-p2>`, [the glossary](/glossary/v002/moscow-
 Back to [the paragraph](#v002-p2) or [the top](#background).
 
 [^note]: **Context.**
-    Cited {cite:p}`lbci2025courtxaac,unknown2020key`.
+    Cited {cite:p}`{see}lbci2025courtxaac{p. 3},unknown2020key`.
 
 :::{glossary}
 :sorted:

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,10 @@ from edition_tools.check import run as check
 from edition_tools.core import fidelity as source_fidelity
 from edition_tools.core.article import SourceError
 from edition_tools.check.run import check_paths
-from edition_tools.check.registry import RULES
+from edition_tools.check import registry
+from edition_tools.check.registry import RULES, rule_table
 from edition_tools.check.files import MAX_BYTES
+from edition_tools.core.problems import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
@@ -32,9 +35,11 @@ EXPECT = re.compile(r"^% expect: (?P<line>\d+) (?P<rule>[a-z-]+)(?: (?P<message>
 #: Rules whose bad input is made by the tests below rather than stored as a fixture.
 RULES_TESTED_WITHOUT_FIXTURE = {
     "file-unreadable", "file-symlink", "file-too-large", "file-binary", "file-encoding",
-    "paragraph-missing", "source-pinned",
+    "paragraph-missing", "source-pinned", "term-unlinked",
     "article-dates",  # a data file, not a page: tests/test_timeline.py holds its fixture
 }
+#: The rules make check runs (the others are checks of the built site, run by the tests).
+CHECK_RULES = {name for name, registered in RULES.items() if registered.scope != "built"}
 
 
 def fixtures() -> list[Path]:
@@ -116,15 +121,64 @@ def test_a_folder_is_checked_file_by_file() -> None:
 
 def test_every_rule_has_a_fixture_or_a_test_of_its_own() -> None:
     used = {rule for path in fixtures() for _, rule, _ in expected_problems(path)}
-    assert used <= set(RULES)
-    assert set(RULES) - used == RULES_TESTED_WITHOUT_FIXTURE
+    assert used <= CHECK_RULES
+    assert CHECK_RULES - used == RULES_TESTED_WITHOUT_FIXTURE
 
 
-def test_every_rule_is_documented_in_the_contributors_guide() -> None:
+def test_the_contributors_guide_shows_the_rule_table_the_registry_generates() -> None:
     guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    table = guide.split("## The rules of `make check`", 1)[1]
-    documented = re.findall(r"^\| `([a-z-]+)` \|", table, re.MULTILINE)
-    assert sorted(documented) == sorted(RULES)
+    section = guide.split("## The rules of `make check`", 1)[1]
+    assert rule_table() in section
+    documented = re.findall(r"^\| `([a-z-]+)` \|", section, re.MULTILINE)
+    assert sorted(documented) == sorted(CHECK_RULES)
+
+
+def test_a_rule_function_may_report_only_the_rules_it_declares() -> None:
+    def reports_another(context: object):
+        yield Problem("docs/x.md", 1, "message", "annotation-kind")
+
+    declared = registry.rule("test-only-rule", "a rule made by this test", "nothing", scope="built")
+    try:
+        with pytest.raises(AssertionError, match="reported 'annotation-kind'"):
+            registry.run(declared(reports_another), None)
+    finally:
+        del RULES["test-only-rule"]
+        registry._FUNCTIONS["built"].pop(reports_another, None)
+
+
+def test_the_built_site_checks_report_only_registered_rules() -> None:
+    source = (ROOT / "tests" / "support" / "built_references.py").read_text(encoding="utf-8")
+    reported = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"\)', source))
+    assert reported and reported <= {name for name, r in RULES.items() if r.scope == "built"}
+
+
+def test_a_since_publication_month_may_not_come_after_the_day_of_the_check(tmp_path: Path) -> None:
+    page = tmp_path / "docs" / "later.md"
+    page.parent.mkdir()
+    shutil.copytree(FIXTURES / "sources", tmp_path / "sources")
+    page.write_text(
+        "# Later\n\nRecognised.[^recognition-later]\n\n[^recognition-later]: **Since publication — as of July 2025.**\n"
+        "    Recognition followed {cite:p}`example2025one`.\n",
+        encoding="utf-8",
+    )
+    def rules(today: date) -> list[tuple[int, str]]:
+        return [(p.line, p.rule) for p in check_paths([page], root=tmp_path, today=today)]
+
+    assert rules(date(2025, 7, 1)) == []
+    assert rules(date(2025, 6, 30)) == [(5, "since-publication-month")]
+
+
+def test_a_term_no_paragraph_of_the_article_links_is_reported(tmp_path: Path) -> None:
+    for folder in ("docs", "glossary", "sources"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    term = tmp_path / "glossary" / "casa-1000.md"
+    for page in (tmp_path / "docs").glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(re.sub(r"\{term\}`(CASA-1000)`", r"\1", text), encoding="utf-8")
+    problems = [p for p in check_paths(root=tmp_path) if p.rule == "term-unlinked"]
+    assert [(p.path, p.rule) for p in problems] == [("glossary/casa-1000.md", "term-unlinked")]
+    assert problems[0].message.startswith("no paragraph of the article links the term CASA-1000")
+    assert term.exists()
 
 
 def test_checking_changes_no_file() -> None:
@@ -215,8 +269,8 @@ def test_a_missing_paragraph_is_reported_for_the_whole_edition(tmp_path: Path) -
     text = page.read_text(encoding="utf-8")
     page.write_text(re.sub(r"\(p9\)=\n.*?\n\n", "", text, flags=re.DOTALL), encoding="utf-8")
     problems = check_paths(root=tmp_path)
-    # ¶9's annotations lose their markers with it; those are reported too.
-    assert {p.rule for p in problems} <= {"paragraph-missing", "footnote-unreferenced"}
+    # ¶9's annotations lose their markers with it, and a term may lose its only link: those are reported too.
+    assert {p.rule for p in problems} <= {"paragraph-missing", "footnote-unreferenced", "term-unlinked"}
     assert [(p.rule, p.message.split(":")[0]) for p in problems if p.rule == "paragraph-missing"] == [
         ("paragraph-missing", "¶9 of the article is missing")
     ]

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from edition_tools.check.glossary import page_title
+from edition_tools.core.pages import parse_page
 from edition_tools.ext.citation_index import Group, group_of, load_groups
 
 ROOT = Path(__file__).resolve().parent.parent
 GROUPS_FILE = ROOT / "sources" / "citation-groups.toml"
-CITE = re.compile(r"\{cite(?::\w+)?\}`([^`]+)`")
-NOTE_DEFINITION = re.compile(r"^\[\^([^\]]+)\]:(.*(?:\n(?: {4}.*|\s*$))*)", re.M)
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -26,31 +26,26 @@ def bibliography_keys() -> list[str]:
     return re.findall(r"^@\w+\{([^,\s]+),", text, re.M)
 
 
-def cited_keys(text: str) -> set[str]:
-    return {key.strip() for group in CITE.findall(text) for key in group.split(",")}
-
-
 def expected_backlinks() -> dict[str, set[tuple[str, str]]]:
     """Each cited key with its backlinks ``(href, text)``, read from the sources.
 
-    An annotation's ¶ is the last ``(pN)=`` before its marker; hrefs are
+    An annotation's ¶ is the paragraph its marker stands in; hrefs are
     relative to ``docs/citation-index.html``.
     """
     found: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for page in sorted((ROOT / "docs").glob("*.md")):
-        text = page.read_text(encoding="utf-8")
-        for match in NOTE_DEFINITION.finditer(text):
-            label, body = match.group(1), match.group(2)
-            marker = text.index(f"[^{label}]")
-            numbers = re.findall(r"^\(p(\d+)\)=", text[:marker], re.M)
-            where = f"¶{numbers[-1]}, note {label}" if numbers else f"note {label}"
-            for key in cited_keys(body):
-                found[key].add((f"{page.stem}.html#note-{label}", where))
-    for page in sorted((ROOT / "glossary").glob("*.md")):
-        text = page.read_text(encoding="utf-8")
-        term = re.search(r"^# (.+)$", text, re.M).group(1)
-        for key in cited_keys(text):
-            found[key].add((f"../glossary/{page.stem}.html#term-", f"glossary, {term}"))
+    for path in sorted((ROOT / "docs").glob("*.md")):
+        page = parse_page(path.read_text(encoding="utf-8"))
+        numbers = {m.token.meta["label"]: p.number for p in page.paragraphs for m in p.markers}
+        for note in page.footnotes:
+            where = f"¶{numbers[note.label]}, note {note.label}" if note.label in numbers else f"note {note.label}"
+            for key in (key for c in page.citations if c.role.footnote == note.label for key in c.keys):
+                found[key].add((f"{path.stem}.html#note-{note.label}", where))
+    for path in sorted((ROOT / "glossary").glob("*.md")):
+        page = parse_page(path.read_text(encoding="utf-8"))
+        title = page_title(page)
+        for citation in page.citations:
+            for key in citation.keys:
+                found[key].add((f"../glossary/{path.stem}.html#term-", f"glossary, {title[0] if title else ''}"))
     return found
 
 

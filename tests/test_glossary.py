@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,25 +9,31 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from edition_tools.check.glossary import entry_paragraphs, page_title
+from edition_tools.check.run import check_paths
 from edition_tools.core.article import body_paragraphs
+from edition_tools.core.pages import parse_page
 from edition_tools.ext.name_matching import name_pattern, normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY = ROOT / "glossary"
 REQUIRED_TERMS = ["Moscow Format", "Termez Dialogue", "CASA-1000", "Sher Khan Port"]
-FENCE = re.compile(r"^(?P<fence>:{3,}|`{3,})\{glossary\}\s*\n(?P<body>.*?)^(?P=fence)\s*$", re.M | re.S)
-TERM_ROLE = re.compile(r"\{term\}`(?:[^`<]*<)?(?P<target>[^`<>]+?)>?`")
+#: The editorial rules of a glossary entry and of term links, which make check applies.
+EDITORIAL_RULES = {
+    "glossary-file", "glossary-heading", "term-definition-sentence", "term-note-uncited", "term-see-also",
+    "term-unknown", "term-duplicate", "term-no-definition", "term-first-use", "term-unlinked",
+}
 
 
 @dataclass
 class GlossaryFile:
-    """A glossary file as a contributor writes it, read without Sphinx."""
+    """A glossary file as the page reader reads it."""
 
     path: Path
     heading: str
     terms: list[str]
     aliases: list[str]
-    #: The indented lines of the single entry, dedented, split into paragraphs.
+    #: The paragraphs of the single entry, white space collapsed.
     paragraphs: list[str]
 
 
@@ -36,16 +41,14 @@ def read_glossary_file(path: Path) -> GlossaryFile:
     text = path.read_text(encoding="utf-8")
     aliases: list[str] = []
     if text.startswith("---\n"):
-        front, text = text[4:].split("\n---\n", 1)
+        front = text[4:].split("\n---\n", 1)[0]
         aliases = list(yaml.safe_load(front).get("aliases", []))
-    heading = re.search(r"^# (.+)$", text, re.M).group(1).strip()
-    fences = list(FENCE.finditer(text))
-    assert len(fences) == 1, f"{path.name}: expected one glossary directive"
-    lines = fences[0]["body"].splitlines()
-    terms = [line for line in lines if line and not line[0].isspace()]
-    body = "\n".join(line.strip() for line in lines if line[:1].isspace() or not line)
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if p.strip()]
-    return GlossaryFile(path, heading, terms, aliases, paragraphs)
+    page = parse_page(text)
+    [entry] = page.glossary
+    return GlossaryFile(
+        path, page_title(page)[0], [term for term, _ in entry.terms], aliases,
+        [paragraph.text for paragraph in entry_paragraphs(entry)],
+    )
 
 
 ENTRIES = [read_glossary_file(p) for p in sorted(GLOSSARY.glob("*.md")) if p.name != "index.md"]
@@ -66,22 +69,14 @@ def test_the_required_terms_and_at_least_twelve_more_exist() -> None:
     assert len(set(map(str.casefold, terms))) == len(terms), "a term is defined twice"
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.path.stem)
-def test_each_file_defines_one_term_with_definition_note_and_see_also(entry: GlossaryFile) -> None:
-    assert entry.terms == [entry.heading], "one term, named like the page"
-    definition, *note, see_also = entry.paragraphs
-    # The definition is one sentence: it ends with a full stop and has no other.
-    assert definition.endswith(".") and not re.search(r"[.!?] [A-Z]", definition), definition
-    assert "{cite" not in definition and "{term}" not in definition
-    assert note and "{cite:p}`" in " ".join(note), "the note cites its sources"
-    assert see_also.startswith("**See also:**") and TERM_ROLE.search(see_also)
+def test_the_glossary_follows_the_editorial_rules_of_make_check() -> None:
+    """One term a file, titled by it, with a one-sentence definition, a cited note and a See also line.
 
-
-def test_see_also_links_name_existing_terms() -> None:
-    known = {term.casefold() for entry in ENTRIES for term in entry.terms}
-    for entry in ENTRIES:
-        for match in TERM_ROLE.finditer(entry.paragraphs[-1]):
-            assert match["target"].casefold() in known, (entry.path.name, match["target"])
+    Terms are linked from the article at their first use. The rules and their
+    fixtures are in edition_tools/check/glossary.py and tests/fixtures/check/.
+    """
+    problems = [str(p) for p in check_paths() if p.rule in EDITORIAL_RULES]
+    assert problems == []
 
 
 def test_required_terms_are_defined_in_the_built_glossary(html_dir: Path) -> None:
@@ -170,20 +165,3 @@ def test_every_term_is_linked_from_the_article(html_dir: Path) -> None:
         for paragraph in html.select("p.article-paragraph"):
             linked |= {a["href"].split("#")[0].rsplit("/", 1)[-1] for a in paragraph.select("a.glossary-term")}
     assert sorted(f"{entry.path.stem}.html" for entry in ENTRIES if f"{entry.path.stem}.html" not in linked) == []
-
-
-def test_each_article_page_links_the_first_use_of_the_terms_it_links() -> None:
-    """Where a page links a term, the link stands on the term's first use on that page."""
-    from edition_tools.core.fidelity import article_pages
-
-    names = {term.casefold(): entry for entry in ENTRIES for term in entry.terms}
-    for page in article_pages():
-        text = page.read_text(encoding="utf-8")
-        body = text[: m.start()] if (m := re.search(r"^\[\^", text, re.M)) else text
-        for role in TERM_ROLE.finditer(body):
-            shown = re.match(r"\{term\}`([^`<]*?)\s*(?:<[^`]*>)?`", role.group(0)).group(1)
-            if names.get(role["target"].casefold()) is None:
-                continue
-            before = TERM_ROLE.sub("", body[: role.start()])
-            before = "\n".join(line for line in before.splitlines() if not line.startswith(("#", "(p")))
-            assert not re.search(r"(?<![\w-])" + re.escape(shown) + r"(?![\w-])", before), (page.name, shown)

@@ -27,7 +27,9 @@ from conftest import ROOT, sphinx_build
 from edition_tools.ext import tex_installation
 from edition_tools.ext.latex_edition import PDF_NAME
 from edition_tools.core.article import body_paragraphs, load_metadata
-from edition_tools.core.fidelity import ROLE_WITH_TARGET, article_pages, markdown_parser
+from edition_tools.core.conventions import KINDS, citation_keys, role_text
+from edition_tools.core.fidelity import article_pages
+from edition_tools.core.pages import markdown_parser
 
 #: Font sizes (bp) in the 11pt class: body text, footnote mark in the text,
 #: footnote text, and the footnote's own number at the page foot.
@@ -184,8 +186,7 @@ def _note_pattern(inlines: list) -> str:
                 pieces += [flexible(text), CITATION]
                 text = ""
             elif token.type == "myst_role":
-                match = ROLE_WITH_TARGET.match(token.content)
-                text += match.group("text") if match else token.content
+                text += role_text(token.content)
         text += " "
     pieces.append(flexible(text.strip()))
     return "".join(pieces)
@@ -250,7 +251,7 @@ def cited_keys() -> list[str]:
     keys: list[str] = []
     for page in sorted(ROOT.glob("docs/**/*.md")) + sorted(ROOT.glob("glossary/**/*.md")):
         for group in re.findall(r"\{cite:[pt]\}`([^`]+)`", page.read_text(encoding="utf-8")):
-            keys += [k.strip() for k in group.split(",") if k.strip() not in keys]
+            keys += [k for k in citation_keys(group) if k not in keys]
     return keys
 
 
@@ -309,8 +310,8 @@ def test_every_annotation_is_its_footnote_with_kind_and_citations(pdf: Pdf) -> N
         if not re.fullmatch(a.pattern, text)
     ]
     assert wrong == []
-    kinds = ("Context.", "Fact check.", "Since publication.", "Term.")
-    assert all(text.startswith(kinds) for _, _, text in notes)
+    # The kind line as written: "Context.", "Fact check — imprecise." ...
+    assert all(text.startswith(tuple(KINDS)) for _, _, text in notes)
 
 
 def test_nothing_is_left_unresolved_in_the_text(pdf: Pdf) -> None:

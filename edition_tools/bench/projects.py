@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edition_tools.core.article import ROOT, body_paragraphs
+from edition_tools.core.conventions import CONTENT_FOLDERS, ROLE_WITH_TARGET, citation_parts, is_citation_role
 from edition_tools.core.fidelity import article_pages, paragraphs_from_myst
+from edition_tools.core.pages import parse_page
 
 #: Folders of the work tree that are not part of the edition's sources.
 NOT_COPIED = (".venv", "_build", ".git", "__pycache__", ".pytest_cache", "node_modules", "tests")
@@ -37,8 +39,6 @@ NOT_COPIED = (".venv", "_build", ".git", "__pycache__", ".pytest_cache", "node_m
 TARGET = re.compile(r"^\((?P<label>[^()\s]+)\)=[ \t]*$", re.MULTILINE)
 #: A MyST role: ``{cite:p}`key```.
 ROLE = re.compile(r"\{(?P<role>[a-z]+(?::[a-z]+)*)\}`(?P<content>[^`]*)`")
-#: A role's content with an explicit target: ``Moscow Format <moscow-format>``.
-EXPLICIT_TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 #: The target of a Markdown link: ``](../glossary/ctsto.md#x)``.
 LINK = re.compile(r"\]\((?P<target>[^()\s]+)\)")
 #: The opening fence of a glossary directive, backticks or colons.
@@ -242,10 +242,14 @@ class _Volume:
 
     def _role(self, match: re.Match[str], original: Path) -> str:
         role, content = match.group("role"), match.group("content")
-        explicit = EXPLICIT_TARGET.match(content)
+        explicit = ROLE_WITH_TARGET.match(content)
         text, target = (explicit.group("text"), explicit.group("target")) if explicit else ("", content)
-        if role.startswith("cite"):
-            new = ",".join(k.strip() + self.key_tag if k.strip() in self.keys else k for k in content.split(","))
+        if is_citation_role(role):
+            # Each key renamed, its pre- and post-notes kept: {see}key{p. 3}.
+            new = ",".join(
+                f"{{{pre}}}" * bool(pre) + (key + self.key_tag if key in self.keys else key) + f"{{{post}}}" * bool(post)
+                for pre, key, post in citation_parts(content)
+            )
             return f"{{{role}}}`{new}`"
         if role == "term":
             new_target = self.term(target)
@@ -287,8 +291,8 @@ def _glossary_files(project: Path) -> list[Path]:
 
 def edition_size(project: Path) -> EditionSize:
     """Count the pages, annotations, glossary terms and bibliography entries of ``project``."""
-    pages = [p for folder in ("docs", "glossary") for p in (project / folder).rglob("*.md")]
-    annotations = sum(len(FOOTNOTE_DEFINITION.findall(p.read_text(encoding="utf-8"))) for p in pages)
+    pages = [p for folder in CONTENT_FOLDERS for p in (project / folder).rglob("*.md")]
+    annotations = sum(len(parse_page(p.read_text(encoding="utf-8")).footnotes) for p in pages)
     glossary = _glossary_files(project)
     terms = sum(len(glossary_terms(p.read_text(encoding="utf-8"))) for p in glossary)
     keys = _bib_keys(project / "sources" / "references.bib")

@@ -8,7 +8,12 @@ and defined once at the end of the page::
 
 The HTML layout (``margin_notes.py``) moves each note beside its paragraph
 and shows paragraphs only, so a note holds paragraphs and nothing else, is
-referenced exactly once and refers to no other note.
+referenced exactly once and refers to no other note. The kind line follows
+the grammar of :mod:`edition_tools.core.conventions`: a Fact check states
+its verdict (``**Fact check — imprecise.**``), a Since publication note the
+month it was last true (``**Since publication — as of June 2025.**``). On a
+page of the article every note is marked in one of its paragraphs, since the
+export anchors each note on the article's text.
 """
 
 from __future__ import annotations
@@ -17,12 +22,11 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from edition_tools.core.pages import Located, ParsedPage
+from edition_tools.check.context import PageContext
+from edition_tools.check.registry import rule
+from edition_tools.core.conventions import KIND_LIST, KINDS, KindLineError, VERDICTS, read_kind_line
 from edition_tools.core.problems import Problem
 
-#: The kinds an annotation opens with, in bold, and whether each must cite.
-KINDS = {"Context.": True, "Fact check.": True, "Since publication.": True, "Term.": False}
-KIND_LIST = "**Context.**, **Fact check.**, **Since publication.** or **Term.**"
 #: Lower-case words (letters, digits) joined by hyphens.
 LABEL_SHAPE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Words that say an annotation exists, not what it is about.
@@ -49,12 +53,6 @@ BLOCK_NAMES = {
 EXAMPLE = "e.g. [^kabulov-envoy]"
 
 
-def is_citation(role: Located) -> bool:
-    """True for the bibliography roles: ``{cite}``, ``{cite:p}``, ``{cite:t}`` ..."""
-    name = role.token.meta.get("name", "")
-    return name == "cite" or name.startswith("cite:")
-
-
 def label_problem(label: str) -> str | None:
     """Say what is wrong with an annotation label, or ``None`` if it is descriptive."""
     if label.isdigit():
@@ -75,12 +73,20 @@ def label_problem(label: str) -> str | None:
     return None
 
 
-def _footnote_refs(page: ParsedPage) -> list[Located]:
-    return [item for item in page.inlines if item.token.type == "footnote_ref"]
-
-
-def check_references(page: ParsedPage, shown: str) -> Iterator[Problem]:
+@rule("footnote-undefined", "a marker `[^label]` whose note is not defined",
+      "write the note at the end of the page, or fix the label")
+@rule("footnote-unreferenced", "a note that no marker points to", "put the marker in the text, or delete the note")
+@rule("footnote-referenced-twice", "a note marked in more than one place",
+      "mark it once; write a second note for the other place")
+@rule("footnote-defined-twice", "two notes on a page with the same label (case does not count)",
+      "merge them, or give each its own label")
+@rule("footnote-label", "a label that is a number, has capitals or underscores, or only says \"note\"",
+      "name the subject: `[^kabulov-envoy]`")
+@rule("annotation-nested-reference", "a note that contains the marker of another note",
+      "say it in this note, or mark the article's text")
+def check_references(context: PageContext) -> Iterator[Problem]:
     """Markers and definitions match one to one; labels are descriptive."""
+    page, shown = context.page, context.shown
     # Docutils matches footnote labels without regard to case.
     defined: dict[str, int] = {}
     for label, line in page.footnote_definitions:
@@ -99,7 +105,7 @@ def check_references(page: ParsedPage, shown: str) -> Iterator[Problem]:
             yield Problem(shown, line, problem, "footnote-label")
     seen: Counter[str] = Counter()
     first_marker: dict[str, int] = {}
-    for ref in _footnote_refs(page):
+    for ref in page.markers:
         label = ref.token.meta["label"]
         key = label.lower()
         seen[key] += 1
@@ -135,60 +141,52 @@ def check_references(page: ParsedPage, shown: str) -> Iterator[Problem]:
             )
 
 
-def _definitions(page: ParsedPage) -> Iterator[tuple[str, int, list[Located]]]:
-    """Each annotation's label, line and the blocks directly inside it.
-
-    The inline content of a paragraph directly inside counts as inside too.
-    """
-    blocks = page.blocks
-    for index, opening in enumerate(blocks):
-        if opening.token.type != "footnote_reference_open":
-            continue
-        inside: list[Located] = []
-        level = opening.token.level + 1
-        for item in blocks[index + 1:]:
-            if item.depth != opening.depth:
-                continue
-            if item.token.type == "footnote_reference_close":
-                break
-            if item.token.level == level or (
-                item.token.type == "inline" and inside and inside[-1].token.type == "paragraph_open"
-            ):
-                inside.append(item)
-        yield opening.token.meta["label"], opening.line, inside
+def _kind_rule(kind: str | None) -> str:
+    """The rule a malformed kind line breaks: its kind's qualifier rule, else ``annotation-kind``."""
+    rules = {"Fact check": "fact-check-verdict", "Since publication": "since-publication-month"}
+    return rules.get(kind, "annotation-kind")
 
 
-def _kind(inside: list[Located]) -> tuple[str | None, str]:
-    """Return the annotation's kind (``None`` if missing) and what it opens with."""
-    if len(inside) < 2 or inside[0].token.type != "paragraph_open" or inside[1].token.type != "inline":
-        return None, "something other than a paragraph"
-    inline = inside[1].token
-    children = [c for c in inline.children or [] if not (c.type == "text" and not c.content)]
-    first_line = inline.content.split("\n", 1)[0]
-    opening = first_line if len(first_line) <= 40 else first_line[:40].rsplit(" ", 1)[0] + " …"
-    if len(children) >= 3 and children[0].type == "strong_open" and children[2].type == "strong_close":
-        text = children[1].content
-        if children[1].type == "text" and text in KINDS:
-            return text, opening
-    return None, f"“{opening}”" if opening else "nothing"
-
-
-def check_bodies(page: ParsedPage, shown: str) -> Iterator[Problem]:
-    """Each annotation opens with its kind, cites where it must, holds paragraphs only."""
-    for label, line, inside in _definitions(page):
-        kind, opening = _kind(inside)
-        if kind is None:
+@rule("annotation-kind",
+      "a note that does not open with its kind in bold, or gives a qualifier to a kind that takes none",
+      "begin with " + ", ".join(f"`{kind.example}`" for kind in KINDS.values()).replace(", `**Term", " or `**Term"))
+@rule("fact-check-verdict", "a Fact check without its verdict: `**Fact check — <verdict>.**` with one of "
+      + ", ".join(f"`{verdict}`" for verdict in VERDICTS),
+      "state the verdict after an em dash: `**Fact check — imprecise.**`")
+@rule("since-publication-month", "a Since publication note without the month it was true as of "
+      "(`**Since publication — as of June 2025.**`), or with a month after today",
+      "write the month, in English, in which the note was last verified")
+@rule("annotation-uncited", "a Context, Fact check or Since publication note without a citation",
+      "cite its source with `` {cite:p}`key` ``")
+@rule("annotation-body", "a note holding a list, table, code, heading, quotation or directive",
+      "write it as sentences, in paragraphs")
+def check_bodies(context: PageContext) -> Iterator[Problem]:
+    """Each annotation opens with its kind line, cites where it must, holds paragraphs only."""
+    page, shown = context.page, context.shown
+    for note in page.footnotes:
+        label, line, inside = note.label, note.line, note.inside
+        text = note.kind_text
+        kind = None
+        try:
+            kind_line = read_kind_line(text, context.today) if text is not None else None
+        except KindLineError as error:
+            kind = error.kind
+            yield Problem(shown, line, f"annotation [^{label}] opens with **{text}**; {error.message}",
+                          _kind_rule(kind.name))
+        else:
+            if kind_line is None:
+                yield Problem(
+                    shown, line,
+                    f"annotation [^{label}] opens with {note.opening}; begin it with its kind in bold: {KIND_LIST}",
+                    "annotation-kind",
+                )
+            else:
+                kind = kind_line.kind
+        cited = any(citation.role.footnote == label for citation in page.citations)
+        if kind is not None and kind.must_cite and not cited:
             yield Problem(
                 shown, line,
-                f"annotation [^{label}] opens with {opening}; begin it with its kind in bold: {KIND_LIST}",
-                "annotation-kind",
-            )
-        elif KINDS[kind] and not any(
-            is_citation(role) for role in page.roles() if role.footnote == label
-        ):
-            yield Problem(
-                shown, line,
-                f"annotation [^{label}] ({kind.rstrip('.')}) cites no source; add "
+                f"annotation [^{label}] ({kind.name}) cites no source; add "
                 "{cite:p}`key` with the key of its source in sources/references.bib",
                 "annotation-uncited",
             )
@@ -204,4 +202,25 @@ def check_bodies(page: ParsedPage, shown: str) -> Iterator[Problem]:
                 f"annotation [^{label}] contains {what}; an annotation holds paragraphs only "
                 "(the layout beside the text shows nothing else): write it as sentences",
                 "annotation-body",
+            )
+
+
+@rule("annotation-anchor", "on a page of the article, a note marked outside the article's paragraphs "
+      "(the export anchors every note on the article's text)",
+      "put the marker in a paragraph that follows a `(pN)=` line")
+def check_anchors(context: PageContext) -> Iterator[Problem]:
+    """On a page with article paragraphs, each note is marked in one of them."""
+    page = context.page
+    if not page.paragraphs:
+        return
+    in_paragraphs = {m.token.meta["label"].lower() for p in page.paragraphs for m in p.markers}
+    elsewhere = {m.token.meta["label"].lower() for m in page.markers if m.footnote is None}
+    for note in page.footnotes:
+        key = note.label.lower()
+        if key in elsewhere and key not in in_paragraphs:
+            yield Problem(
+                context.shown, note.line,
+                f"annotation [^{note.label}] is not marked in an article paragraph, so it cannot be "
+                "anchored on the article; put its marker in the paragraph after a (pN)= line",
+                "annotation-anchor",
             )

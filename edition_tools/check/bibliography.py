@@ -16,15 +16,17 @@ import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pybtex import textutils
 from pybtex.database.input.bibtex import LowLevelParser
 from pybtex.scanner import PybtexSyntaxError
 
-from edition_tools.check.annotations import is_citation
+from edition_tools.check.context import PageContext
+from edition_tools.check.registry import rule
+from edition_tools.check.unsafe_content import web_address_problem
 from edition_tools.core.pages import ParsedPage
 from edition_tools.core.problems import Problem
-from edition_tools.check.unsafe_content import web_address_problem
 
 #: The key scheme: source (letters or digits), year, then a word: ``24kg2024proposal``.
 KEY_SCHEME = re.compile(r"^[a-z0-9]*[a-z][a-z0-9]*?[0-9]{4}[a-z][a-z0-9]*$")
@@ -38,8 +40,6 @@ REQUIRED_FIELDS = {
     "urldate": "urldate = {YYYY-MM-DD} (the day the page was read)",
 }
 DATE_FIELDS = ("date", "urldate")
-#: ``{cite:p}`{see}key{p. 3}```: text in braces is a pre- or post-note, not a key.
-CITATION_NOTE = re.compile(r"\{[^{}]*\}")
 
 
 @dataclass
@@ -143,8 +143,34 @@ def _suggest_key(key: str) -> str:
     return f"; write {candidate}" if KEY_SCHEME.match(candidate) else ", e.g. asiaplus2025delisted"
 
 
-def check_bibliography(bibliography: Bibliography, shown: str, cited: set[str]) -> Iterator[Problem]:
+@dataclass
+class BibliographyContext:
+    """A .bib file read, and the keys cited on the edition's pages."""
+
+    bibliography: Bibliography
+    shown: str
+    path: Path
+    cited: set[str]
+
+
+@rule("bib-syntax", "text in `sources/references.bib` that is not valid BibTeX",
+      "check the braces, quotes and commas at the line given", scope="bibliography")
+@rule("bib-missing-field", "an entry without `title`, `organization`, `date`, `url` or `urldate`",
+      "add the field (see the table of fields above)", scope="bibliography")
+@rule("bib-url", "a `url` that is not an absolute `https://` or `http://` address (`mailto:`, `javascript:`, "
+      "`data:`, `file:`, relative or without a scheme)", "copy the full address from the browser", scope="bibliography")
+@rule("bib-date", "a `date` or `urldate` that is not an ISO date, or not a day of the calendar",
+      "write `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`)", scope="bibliography")
+@rule("bib-key", "a key that does not follow the scheme source, year, word",
+      "rename it, e.g. `asiaplus2025delisted`, and its citations", scope="bibliography")
+@rule("bib-duplicate-key", "two entries with the same key", "give each source its own key, or merge the entries",
+      scope="bibliography")
+@rule("bib-duplicate-field", "an entry with the same field twice", "keep one", scope="bibliography")
+@rule("bib-uncited", "an entry cited nowhere in `docs/` or `glossary/`",
+      "cite it where it supports a note, or remove it", scope="bibliography")
+def check_bibliography(context: BibliographyContext) -> Iterator[Problem]:
     """Report syntax errors, incomplete or malformed entries, duplicates and uncited entries."""
+    bibliography, shown, cited = context.bibliography, context.shown, context.cited
     for line, message in bibliography.errors:
         yield Problem(
             shown, line,
@@ -205,32 +231,27 @@ def check_bibliography(bibliography: Bibliography, shown: str, cited: set[str]) 
                     yield Problem(shown, line, f"the {name} of {key} ({value}) {problem}", "bib-date")
 
 
-def citation_keys(content: str) -> list[str]:
-    """Return the keys of a citation role's content (``a2025x,b2024y``)."""
-    return [key.strip() for key in CITATION_NOTE.sub("", content).split(",")]
-
-
 def cited_keys(pages: Iterable[ParsedPage]) -> set[str]:
     """Every key cited on ``pages``."""
-    return {
-        key for page in pages for role in page.roles() if is_citation(role)
-        for key in citation_keys(role.token.content)
-    }
+    return {key for page in pages for citation in page.citations for key in citation.keys}
 
 
-def check_citations(page: ParsedPage, shown: str, keys: set[str], bib_shown: str) -> Iterator[Problem]:
+@rule("citation-unknown-key", "a citation whose key is not in `sources/references.bib`",
+      "fix the key, or add the entry")
+def check_citations(context: PageContext) -> Iterator[Problem]:
     """Every citation names an entry of the bibliography."""
-    for role in page.roles():
-        if not is_citation(role):
-            continue
-        for key in citation_keys(role.token.content):
+    keys = context.keys
+    if keys is None:
+        return  # the bibliography cannot be read: that is reported
+    for citation in context.page.citations:
+        for key in citation.keys:
             if key in keys:
                 continue
             close = difflib.get_close_matches(key, sorted(keys), n=1)
             hint = f"did you mean {close[0]}? If not, add" if close else "add"
             yield Problem(
-                shown, role.line,
-                f"the citation key {key or '(empty)'} is not in {bib_shown}; {hint} an @online "
+                context.shown, citation.line,
+                f"the citation key {key or '(empty)'} is not in {context.bibliography}; {hint} an @online "
                 "entry with this key (title, organization, date, url, urldate)",
                 "citation-unknown-key",
             )

@@ -15,20 +15,23 @@ It may list only what the edition can back, so:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from edition_tools.check.annotations import is_citation
-from edition_tools.core.article import BodyParagraph
-from edition_tools.core.event_dates import ArticleStatement, parse_event_date, read_article_dates, split_event
+from edition_tools.check.context import EditionContext
+from edition_tools.check.registry import rule
+from edition_tools.core.article import BodyParagraph, SourceError, body_paragraphs
+from edition_tools.core.event_dates import (
+    ARTICLE_DATES,
+    ArticleStatement,
+    parse_event_date,
+    read_article_dates,
+    split_event,
+)
 from edition_tools.core.pages import ParsedPage
 from edition_tools.core.problems import Problem
-
-#: ``(p7)=``: the target that opens the article's ¶7 on a page.
-PARAGRAPH_TARGET = re.compile(r"^p([1-9][0-9]*)$")
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def _in_glossary_entry(page: ParsedPage, line: int) -> bool:
 
 def _role_problems(page: ParsedPage, shown: str, today: date) -> list[Problem]:
     problems = []
-    cited_notes = {role.footnote for role in page.roles() if role.footnote and is_citation(role)}
+    cited_notes = {citation.role.footnote for citation in page.citations if citation.role.footnote}
     for role in page.roles("event"):
         try:
             _, iso = split_event(role.token.content)
@@ -81,31 +84,20 @@ def _notes(pages: Iterable[tuple[str, ParsedPage]]) -> dict[str, _Note]:
     """Every annotation of ``pages`` by label: its kind line, ¶ and event dates."""
     notes: dict[str, _Note] = {}
     for shown, page in pages:
-        targets = [
-            (item.line, int(match.group(1)))
-            for item in page.blocks
-            if item.token.type == "myst_target" and (match := PARAGRAPH_TARGET.match(item.token.content))
-        ]
-        markers = {
-            item.token.meta["label"]: item.line
-            for item in page.inlines if item.token.type == "footnote_ref"
+        paragraph_of = {
+            marker.token.meta["label"]: paragraph.number
+            for paragraph in page.paragraphs for marker in paragraph.markers
         }
-        first_lines: dict[str, str] = {}
         dates: dict[str, set[str]] = {}
-        for item in page.blocks:
-            if item.footnote is not None and item.token.type == "inline":
-                first_lines.setdefault(item.footnote, item.token.content)
         for role in page.roles("event"):
             if role.footnote is not None:
                 try:
                     dates.setdefault(role.footnote, set()).add(split_event(role.token.content)[1])
                 except ValueError:
                     pass  # reported by the role rule
-        for label, _ in page.footnote_definitions:
-            marker = markers.get(label)
-            before = [number for line, number in targets if marker is not None and line <= marker]
-            notes.setdefault(label, _Note(
-                shown, first_lines.get(label, ""), before[-1] if before else None, frozenset(dates.get(label, ())),
+        for note in page.footnotes:
+            notes.setdefault(note.label, _Note(
+                shown, note.kind_text or "", paragraph_of.get(note.label), frozenset(dates.get(note.label, ())),
             ))
     return notes
 
@@ -137,7 +129,7 @@ def _statement_problems(
         ))
     if statement.corrected_by:
         note = notes.get(statement.corrected_by)
-        if note is None or not note.kind_line.startswith("**Fact check"):
+        if note is None or not note.kind_line.startswith("Fact check"):
             found.append(problem(
                 f"corrected_by names [^{statement.corrected_by}], which is no Fact check of the edition"
             ))
@@ -181,3 +173,39 @@ def check_events(
     for statement in statements:
         problems += _statement_problems(statement, article_dates_shown, article, notes, today)
     return problems
+
+
+@rule("event-date", "an `{event}`, or a date in `sources/article-dates.toml`, that is not an ISO date of the "
+      "calendar or lies in the future",
+      "write `` {event}`14 February 2003 <2003-02-14>` `` (or `<2003-02>`, `<2003>`: no more than the words say)",
+      scope="edition")
+@rule("event-uncited", "an `{event}` outside a note that cites a source and outside a glossary entry",
+      "mark dates only where a cited source states them; the article's own go in `sources/article-dates.toml`",
+      scope="edition")
+@rule("article-dates", "an entry of `sources/article-dates.toml` whose words do not stand exactly once in its ¶, "
+      "or whose `corrected_by` names no Fact check of that ¶ marking `corrected_date` with an `{event}`",
+      "copy the words from `sources/article.txt`; mark the corrected date in the check", scope="edition")
+def check_timeline(context: EditionContext) -> list[Problem]:
+    """The Timeline's dates: roles on the checked pages, and the article-dates file.
+
+    The file is checked with the whole edition, or when it is named; not when
+    the pinned article cannot be read, which ``source-pinned`` reports.
+    """
+    dates_file: Path | None = context.root / ARTICLE_DATES
+    article: Sequence[BodyParagraph] = ()
+    named = any(path == dates_file for path in context.named)
+    if (context.whole or named) and dates_file.is_file():
+        try:
+            article = body_paragraphs(context.root / "sources")
+        except (OSError, KeyError, SourceError):
+            dates_file = None
+    else:
+        dates_file = None
+    return check_events(
+        [(shown, page) for _, shown, page in context.checked],
+        today=context.today,
+        article_dates=dates_file,
+        article_dates_shown=ARTICLE_DATES.as_posix(),
+        article=article,
+        all_pages=[(shown, page) for _, shown, page in context.every],
+    )

@@ -12,6 +12,7 @@ import os
 import stat
 from pathlib import Path
 
+from edition_tools.check.registry import rule
 from edition_tools.core.problems import Problem
 
 #: The largest page accepted; the longest page of the edition is a few KB.
@@ -24,6 +25,16 @@ def _line_and_column(data: bytes, offset: int) -> tuple[int, int]:
     return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
 
 
+@rule("file-encoding", "a file that is not valid UTF-8; the message gives the line and the byte",
+      "save the file as UTF-8", scope="file")
+@rule("file-binary", "a file with a NUL byte: a binary file, not a page", "remove it, or save the page as plain text",
+      scope="file")
+@rule("file-too-large", "a page in `docs/` or `glossary/` larger than 200 KB", "split it, or remove what does not belong",
+      scope="file")
+@rule("file-symlink", "a symbolic link, which could make the build publish a file from elsewhere",
+      "replace it with the file itself", scope="file")
+@rule("file-unreadable", "a file that cannot be read, or is not a regular file", "check the path and its permissions",
+      scope="file")
 def read_text(path: Path, shown: str, max_bytes: int | None = MAX_BYTES) -> tuple[str | None, list[Problem]]:
     """Return the text of ``path`` and no problems, or ``None`` and what is wrong.
 

@@ -6,33 +6,32 @@ With paths (files or folders) it checks just those, still resolving citations
 against sources/references.bib and terms against the glossary. Every problem
 is printed as ``path:line: message (rule)``, sorted, followed by a count; the
 exit status is 0 when clean, 1 when problems were found and 2 for a usage
-error. The rules are listed in :mod:`edition_tools.check.registry`; nothing here
-writes to any file.
+error. It runs the rules registered in :mod:`edition_tools.check.registry`,
+scope by scope; nothing here writes to any file.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from datetime import date
-
-from edition_tools.check import annotations as annotation_rules, bibliography as bibliography_rules, glossary as glossary_rules
-from edition_tools.check.events import check_events
-from edition_tools.core.event_dates import ARTICLE_DATES
-from edition_tools.core.article import ROOT, SourceError, body_paragraphs
+# Importing a rule module registers its rules.
+from edition_tools.check import annotations, bibliography, events, glossary, links, unsafe_content  # noqa: F401
+from edition_tools.check.bibliography import BibliographyContext, cited_keys, read_bibliography
+from edition_tools.check.context import EditionContext, PageContext, TermDefinition
 from edition_tools.check.files import MAX_BYTES, read_text
+from edition_tools.check.registry import functions, rule, run
+from edition_tools.core.article import ROOT, SourceError
+from edition_tools.core.conventions import CONTENT_FOLDERS, GLOSSARY_FOLDER
+from edition_tools.core.fidelity import EditionParagraph, article_pages, check_fidelity, paragraphs_from_myst
 from edition_tools.core.pages import ParsedPage, parse_page
 from edition_tools.core.problems import Problem
-from edition_tools.core.fidelity import EditionParagraph, article_pages, check_fidelity, paragraphs_from_myst
-from edition_tools.check.unsafe_content import check_untrusted
 
-#: The folders of contributed content, relative to the root.
-CONTENT_FOLDERS = ("docs", "glossary")
 BIBLIOGRAPHY = Path("sources") / "references.bib"
 COVER = Path("docs") / "index.md"
 
@@ -89,7 +88,7 @@ class Edition:
         return [f for f in files if f.text is not None]
 
     def is_term_file(self, path: Path) -> bool:
-        return path.parent == self.root / "glossary" and path.name != "index.md"
+        return path.parent == self.root / GLOSSARY_FOLDER and path.name != "index.md"
 
 
 def expand(paths: Sequence[Path]) -> list[Path]:
@@ -108,36 +107,28 @@ def expand(paths: Sequence[Path]) -> list[Path]:
     return sorted(dict.fromkeys(found))
 
 
-def _check_page(
-    edition: Edition, file: _File, keys: set[str] | None, terms: dict[str, glossary_rules.TermDefinition]
-) -> list[Problem]:
-    """The rules of one page; ``keys`` is ``None`` when the bibliography is unreadable."""
-    page, shown = file.page, file.shown
-    problems = [
-        *annotation_rules.check_references(page, shown),
-        *annotation_rules.check_bodies(page, shown),
-        *check_untrusted(page, shown, file.path, edition.root),
-        *glossary_rules.check_term_references(page, shown, terms),
-    ]
-    if keys is not None:
-        problems += bibliography_rules.check_citations(page, shown, keys, BIBLIOGRAPHY.as_posix())
-    if edition.is_term_file(file.path):
-        problems += glossary_rules.check_term_file(page, shown)
-    return problems
-
-
 def _paragraphs(file: _File) -> list[EditionParagraph]:
     """The article's paragraphs on a page, located as problems show them."""
-    paragraphs = paragraphs_from_myst(file.path, file.text)
+    paragraphs = paragraphs_from_myst(file.path, file.text, file.page)
     for paragraph in paragraphs:
         paragraph.path = file.shown
     return paragraphs
 
 
-def _check_article(edition: Edition, files: list[_File], whole: bool) -> list[Problem]:
+@rule("article-text", "a paragraph of the article that differs from `sources/article.txt`; the message names "
+      "the ¶ and the changed words", "restore the text; put the correction in a Fact check note", scope="edition")
+@rule("paragraph-number", "a `(pN)=` line that names no paragraph, is repeated, or does not stand right before "
+      "its paragraph", "keep the `(pN)=` lines as they are", scope="edition")
+@rule("paragraph-order", "the article's paragraphs out of their order", "restore the order", scope="edition")
+@rule("paragraph-missing", "a paragraph of the article missing from the pages", "restore it", scope="edition")
+@rule("source-pinned", "`sources/article.txt` no longer matches its pinned checksum",
+      "restore the file: the article as received never changes", scope="edition")
+def check_article(context: EditionContext) -> list[Problem]:
     """The article's paragraphs, compared with the pinned source."""
+    edition: Edition = context.edition
+    files = [edition.file(path) for path, _, _ in context.checked]
     try:
-        if not whole:
+        if not context.whole:
             return [p for f in files for p in check_fidelity(_paragraphs(f), require_all=False)]
         cover = edition.file(edition.root / COVER)
         if cover.text is None:
@@ -152,35 +143,38 @@ def _check_article(edition: Edition, files: list[_File], whole: bool) -> list[Pr
         return [Problem(BIBLIOGRAPHY.parent.joinpath("article.txt").as_posix(), 1, str(error), "source-pinned")]
 
 
-def _check_events(
-    edition: Edition, checked: list[Path], checked_pages: list[_File], all_pages: list[_File], whole: bool
-) -> list[Problem]:
-    """The Timeline's events: roles on the checked pages, and the article-dates file.
+@rule("footnote-label-reused", "a note label used on another page of the article too (the export names each "
+      "note by its label)", "give one of the notes another label", scope="edition")
+def check_labels_across_pages(context: EditionContext) -> Iterator[Problem]:
+    """A label names one annotation of the article in the whole edition, not one a page.
 
-    The file is checked with the whole edition, or when it is named; not when
-    the pinned article cannot be read, which ``source-pinned`` reports.
+    Only pages holding the article's paragraphs count: their notes are the
+    ones the export names.
     """
-    dates_file = edition.root / ARTICLE_DATES
-    article = ()
-    if (whole or dates_file in checked) and dates_file.is_file():
-        try:
-            article = body_paragraphs(edition.root / "sources")
-        except (OSError, KeyError, SourceError):
-            dates_file = None
-    else:
-        dates_file = None
-    return check_events(
-        [(f.shown, f.page) for f in checked_pages],
-        today=date.today(),
-        article_dates=dates_file,
-        article_dates_shown=ARTICLE_DATES.as_posix(),
-        article=article,
-        all_pages=[(f.shown, f.page) for f in all_pages],
-    )
+    places: dict[str, list[tuple[str, int]]] = {}
+    for _, shown, page in context.every:
+        for note in page.footnotes if page.paragraphs else ():
+            places.setdefault(note.label.lower(), []).append((shown, note.line))
+    for _, shown, page in context.checked:
+        for note in page.footnotes if page.paragraphs else ():
+            others = [f"{path}:{line}" for path, line in places[note.label.lower()] if path != shown]
+            if others:
+                yield Problem(
+                    shown, note.line,
+                    f"the label [^{note.label}] is also used at {', '.join(others)}; a label names one "
+                    "annotation in the whole edition: choose another",
+                    "footnote-label-reused",
+                )
 
 
-def check_paths(paths: Sequence[Path] | None = None, root: Path = ROOT) -> list[Problem]:
-    """Return every problem of the files under ``paths`` (the whole edition if ``None``)."""
+def check_paths(
+    paths: Sequence[Path] | None = None, root: Path = ROOT, today: _dt.date | None = None
+) -> list[Problem]:
+    """Return every problem of the files under ``paths`` (the whole edition if ``None``).
+
+    ``today`` is the day the check stands on (default: today); a *Since
+    publication* month may not be later.
+    """
     edition = Edition(root)
     whole = paths is None
     bibliography_path = edition.root / BIBLIOGRAPHY
@@ -194,31 +188,46 @@ def check_paths(paths: Sequence[Path] | None = None, root: Path = ROOT) -> list[
 
     # What every check resolves against: the bibliography and the glossary.
     context = edition.pages()
-    bibliography = None
+    the_bibliography = None
     bib_file = edition.file(bibliography_path)
     if bib_file.text is not None:
-        bibliography = bibliography_rules.read_bibliography(bib_file.text)
+        the_bibliography = read_bibliography(bib_file.text)
     checked_pages = [
         f for f in (edition.file(p) for p in checked if p.suffix == ".md") if f.text is not None
     ]
     all_pages = list({f.path: f for f in context + checked_pages}.values())
-    term_definitions = [t for f in all_pages for t in glossary_rules.definitions(f.page, f.shown)]
-    terms: dict[str, glossary_rules.TermDefinition] = {}
+    term_definitions = [t for f in all_pages for t in glossary.definitions(f.page, f.shown)]
+    terms: dict[str, TermDefinition] = {}
     for term in term_definitions:
         terms.setdefault(term.key, term)
 
+    today = today or _dt.date.today()
     for file in checked_pages:
-        problems += _check_page(edition, file, bibliography.keys if bibliography else None, terms)
-    problems += glossary_rules.check_duplicates(term_definitions, {f.shown for f in checked_pages})
-    problems += _check_article(edition, checked_pages, whole)
-    problems += _check_events(edition, checked, checked_pages, all_pages, whole)
+        page_context = PageContext(
+            file.page, file.shown, file.path, edition.root, the_bibliography.keys if the_bibliography else None,
+            terms, BIBLIOGRAPHY.as_posix(), today,
+        )
+        for function in functions("page"):
+            problems += run(function, page_context)
+        if edition.is_term_file(file.path):
+            for function in functions("glossary-file"):
+                problems += run(function, page_context)
 
-    cited = bibliography_rules.cited_keys(f.page for f in context)
+    edition_context = EditionContext(
+        checked=[(f.path, f.shown, f.page) for f in checked_pages],
+        every=[(f.path, f.shown, f.page) for f in all_pages],
+        whole=whole, root=edition.root, terms=term_definitions, edition=edition, today=today, named=checked,
+    )
+    for function in functions("edition"):
+        problems += run(function, edition_context)
+
+    cited = cited_keys(f.page for f in context)
     for path in checked:
         file = edition.file(path)
         if path.suffix == ".bib" and file.text is not None:
-            parsed = bibliography if path == bibliography_path else bibliography_rules.read_bibliography(file.text)
-            problems += bibliography_rules.check_bibliography(parsed, file.shown, cited)
+            parsed = the_bibliography if path == bibliography_path else read_bibliography(file.text)
+            for function in functions("bibliography"):
+                problems += run(function, BibliographyContext(parsed, file.shown, path, cited))
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.rule, p.message))
 
 

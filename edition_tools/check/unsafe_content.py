@@ -17,14 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from edition_tools.core.pages import ParsedPage
+from edition_tools.check.context import PageContext
+from edition_tools.check.registry import rule
+from edition_tools.core.conventions import INTERNAL_SCHEMES, LINK_SCHEMES, SCHEME, SOURCE_SCHEMES
 from edition_tools.core.problems import Problem
 
-#: MyST's own test for a scheme (myst_parser.mdit_to_docutils.base.REGEX_SCHEME).
-SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
-WEB_SCHEMES = frozenset({"http", "https"})
-#: MyST's scheme for references inside the project (``project:#p3``).
-INTERNAL_SCHEMES = frozenset({"project"})
+#: A ``mailto:`` address: someone@host.domain, with an optional ``?subject=``.
+MAIL_ADDRESS = re.compile(r"^mailto:[^@\s/]+@[^@\s/?]+\.[^@\s/?]+(?:\?\S*)?$", re.IGNORECASE)
 #: Suffixes that make ``name.md`` a file rather than a domain.
 FILE_SUFFIXES = frozenset(
     {"bib", "css", "csv", "gif", "htm", "html", "jpeg", "jpg", "js", "json", "md", "pdf",
@@ -64,7 +63,7 @@ def web_address_problem(url: str) -> str | None:
             return f"has no scheme; write https://{url}"
         return "is not an absolute address; write the full https:// address of the page"
     name = scheme.group(1).lower()
-    if name not in WEB_SCHEMES:
+    if name not in SOURCE_SCHEMES:
         return f"uses the {name}: scheme; only https:// (or http://) addresses of web pages are allowed"
     if not url[len(name) + 1:].startswith("//"):
         return f"lacks the // after {name}:; write {name}://host/path"
@@ -84,13 +83,15 @@ def link_problem(url: str, page: Path, root: Path) -> str | None:
     scheme = SCHEME.match(url)
     if scheme:
         name = scheme.group(1).lower()
-        if name in WEB_SCHEMES:
+        if name in SOURCE_SCHEMES:
             return web_address_problem(url)
+        if name == "mailto" and name in LINK_SCHEMES:
+            return None if MAIL_ADDRESS.match(url) else "is not an e-mail address; write mailto:name@example.org"
         if name in INTERNAL_SCHEMES:
             return None
         return (
-            f"uses the {name}: scheme; link only to https:// (or http://) web pages "
-            "or to pages of the edition (a relative link such as background.md#p3)"
+            f"uses the {name}: scheme; link only to https:// (or http://) web pages, mailto: addresses "
+            "or pages of the edition (a relative link such as background.md#p3)"
         )
     match = BARE_DOMAIN.match(url)
     if match and (match.group("tld") or "").lower() not in FILE_SUFFIXES:
@@ -128,8 +129,18 @@ def _raw_html(shown: str, line: int, html: str) -> Problem:
     )
 
 
-def check_untrusted(page: ParsedPage, shown: str, path: Path, root: Path) -> Iterator[Problem]:
+@rule("raw-html", "raw HTML: an HTML block or tag, `<script>`, `<iframe>`, `<style>`, an `onerror=`-style "
+      "attribute, an HTML comment", "write Markdown; for a comment, a line starting with `%`")
+@rule("unsafe-link", "a link or image whose address is not `https://`, `http://`, a `mailto:` e-mail address, "
+      "a page of the edition or an anchor (`javascript:`, `data:`, `file:`, an address without `https://`, "
+      "a path leaving the edition)", "link to the `https://` address, or to a page such as `background.md#p3`")
+@rule("unsafe-directive", "the directives `raw`, `include`, `literalinclude`, `eval-rst`, or `csv-table` with "
+      "`:file:` or `:url:`", "write the text or table in the page")
+@rule("unsafe-role", "the role `{download}`, which copies a file into the site",
+      "link to an `https://` address instead")
+def check_untrusted(context: PageContext) -> Iterator[Problem]:
     """Report raw HTML, unsafe links, and directives or roles that read files."""
+    page, shown, path, root = context.page, context.shown, context.path, context.root
     for item in page.blocks:
         if item.token.type == "html_block":
             yield _raw_html(shown, item.line, item.token.content)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from edition_tools.core.conventions import written_date
 from edition_tools.core.data_files import read_toml
 
 #: Where the article's dated statements are listed, relative to the root.
@@ -48,11 +49,7 @@ class EventDate:
     @property
     def display(self) -> str:
         """``14 February 2003``, ``February 2003`` or ``2003``: no more than is known."""
-        parts = [int(part) for part in self.iso.split("-")]
-        if len(parts) == 1:
-            return str(parts[0])
-        month = calendar.month_name[parts[1]]
-        return f"{month} {parts[0]}" if len(parts) == 2 else f"{parts[2]} {month} {parts[0]}"
+        return written_date(self.iso)
 
 
 def parse_event_date(iso: str, today: date | None = None) -> EventDate:

@@ -16,18 +16,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markdown_it.renderer import RendererHTML
-from markdown_it.token import Token
-from myst_parser.config.main import MdParserConfig
-from myst_parser.parsers.mdit import create_md_parser
-
 from edition_tools.core.article import ROOT, BodyParagraph, body_paragraphs, normalise_space
+from edition_tools.core.conventions import PARAGRAPH_LABEL, role_text
+from edition_tools.core.pages import Located, ParsedPage, markdown_parser, parse_page
 from edition_tools.core.problems import Problem, display_path
 
-#: MyST target naming an article paragraph: ``(p7)=``.
-PARAGRAPH_LABEL = re.compile(r"^p([1-9][0-9]*)$")
-#: A role's content with an explicit target: ``Moscow Format <moscow-format>``.
-ROLE_WITH_TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 #: The page that holds the article's table of contents.
 COVER_PAGE = ROOT / "docs" / "index.md"
 
@@ -48,29 +41,21 @@ class EditionParagraph:
         return " ".join(self.words)
 
 
-def markdown_parser():
-    """Return the markdown-it parser MyST uses, with the edition's extensions."""
-    config = MdParserConfig(enable_extensions={"colon_fence", "deflist"})
-    return create_md_parser(config, RendererHTML)
-
-
-def inline_text(children: list[Token], first_line: int) -> tuple[list[str], list[int]]:
-    """Return the words of an inline token stream and the line of each word.
+def inline_words(children: list[Located]) -> tuple[list[str], list[int]]:
+    """Return the words of located inline tokens and the line of each word.
 
     Annotation markers (``[^label]``) are dropped; a role keeps its visible
     text (``{term}`Sher Khan Port <sher-khan-port>``` reads "Sher Khan Port").
     """
     pieces: list[tuple[str, int]] = []
-    line = first_line
-    for token in children:
+    for item in children:
+        token, line = item.token, item.line
         if token.type in ("softbreak", "hardbreak"):
             pieces.append((" ", line))
-            line += 1
         elif token.type == "footnote_ref":
             continue
         elif token.type == "myst_role":
-            match = ROLE_WITH_TARGET.match(token.content)
-            pieces.append((match.group("text") if match else token.content, line))
+            pieces.append((role_text(token.content), line))
         elif token.type in ("text", "code_inline", "html_inline", "math_inline"):
             pieces.append((token.content, line))
     # Split into words while keeping the line on which each word starts.
@@ -95,27 +80,22 @@ def inline_text(children: list[Token], first_line: int) -> tuple[list[str], list
     return words, lines
 
 
-def paragraphs_from_myst(path: Path, text: str | None = None) -> list[EditionParagraph]:
-    """Return the article paragraphs (those after a ``(pN)=`` target) of a MyST page."""
-    if text is None:
-        text = path.read_text(encoding="utf-8")
-    tokens = markdown_parser().parse(text)
+def paragraphs_from_myst(path: Path, text: str | None = None, page: ParsedPage | None = None) -> list[EditionParagraph]:
+    """Return the article paragraphs (those after a ``(pN)=`` target) of a MyST page.
+
+    ``page`` is the page as :func:`~edition_tools.core.pages.parse_page` read
+    it, when the caller has it already.
+    """
+    if page is None:
+        page = parse_page(path.read_text(encoding="utf-8") if text is None else text)
     shown = display_path(path, ROOT)
     found: list[EditionParagraph] = []
-    for index, token in enumerate(tokens):
-        if token.type != "myst_target":
+    for paragraph in page.paragraphs:
+        if not paragraph.children:
+            found.append(EditionParagraph(paragraph.number, shown, paragraph.line))
             continue
-        match = PARAGRAPH_LABEL.match(token.content.strip())
-        if not match:
-            continue
-        number = int(match.group(1))
-        following = tokens[index + 1] if index + 1 < len(tokens) else None
-        if following is None or following.type != "paragraph_open":
-            found.append(EditionParagraph(number, shown, token.map[0] + 1))
-            continue
-        inline = tokens[index + 2]
-        words, lines = inline_text(inline.children or [], inline.map[0] + 1)
-        found.append(EditionParagraph(number, shown, token.map[0] + 1, words, lines))
+        words, lines = inline_words(paragraph.children)
+        found.append(EditionParagraph(paragraph.number, shown, paragraph.line, words, lines))
     return found
 
 

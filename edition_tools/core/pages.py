@@ -1,10 +1,14 @@
-"""Read a MyST page into markdown-it tokens that know their line and context.
+"""The one reading of a MyST page: tokens that know their line and context.
 
-The validator's rules look at tokens, never at raw text. This module parses a
-page with the markdown-it parser MyST uses (see
-:func:`edition_tools.source_fidelity.markdown_parser`) and records, for every
-block and inline token, its 1-based line and the annotation (footnote) it
-stands in, if any.
+The validator's rules, the fidelity comparison, the W3C export and the tests
+look at a page through this module, never at its raw text. It parses a page
+with the markdown-it parser MyST uses (:func:`markdown_parser`) and records,
+for every block and inline token, its 1-based line and the annotation
+(footnote) it stands in, if any. From those tokens it reads what the edition
+is made of: the article's paragraphs (after their ``(pN)=`` targets), the
+annotations with their markers and the text in bold that opens them, the
+citations with their keys (notes removed) and the term references. What
+those are is defined in :mod:`edition_tools.core.conventions`.
 
 Directives hide Markdown from a single parse: the body of ``:::{note}`` is
 only parsed when MyST renders it. So the body of every directive whose content
@@ -22,12 +26,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
+from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.mdit import create_md_parser
 
-from edition_tools.core.fidelity import markdown_parser
+from edition_tools.core.conventions import (
+    PARAGRAPH_LABEL, citation_keys, is_citation_role, role_target, role_text, term_key,
+)
 
 #: Directives whose body is not Markdown (code, raw output, file names, rST).
 LITERAL_BODY = frozenset(
@@ -88,6 +97,92 @@ class GlossaryEntry:
     definition_line: int
 
 
+@dataclass(frozen=True)
+class ArticleParagraph:
+    """A paragraph of the article on a page: the one after a ``(pN)=`` target."""
+
+    number: int
+    #: Line of the ``(pN)=`` target.
+    line: int
+    #: The paragraph's inline tokens (``[]`` when no paragraph follows the target).
+    children: list[Located]
+
+    @cached_property
+    def markers(self) -> list[Located]:
+        """The annotation markers standing in the paragraph."""
+        return [item for item in self.children if item.token.type == "footnote_ref"]
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """An annotation: a footnote definition, its place and its blocks."""
+
+    label: str
+    line: int
+    #: Line after the definition's last line.
+    end_line: int
+    depth: int
+    #: The definition's blocks, as markdown-it gives them (for rendering).
+    tokens: list[Token]
+    #: The blocks directly inside it (the inline of a paragraph inside counts).
+    inside: list[Located]
+
+    @property
+    def _opens_with_paragraph(self) -> bool:
+        inside = self.inside
+        return len(inside) >= 2 and inside[0].token.type == "paragraph_open" and inside[1].token.type == "inline"
+
+    @property
+    def kind_text(self) -> str | None:
+        """The text in bold that opens the note (its kind line), or ``None``."""
+        if not self._opens_with_paragraph:
+            return None
+        # markdown-it opens an inline run with an empty text token.
+        children = [c for c in self.inside[1].token.children or [] if not (c.type == "text" and not c.content)]
+        if len(children) >= 3 and children[0].type == "strong_open" and children[2].type == "strong_close":
+            if children[1].type == "text":
+                return children[1].content
+        return None
+
+    @property
+    def opening(self) -> str:
+        """How the note begins, shortened, for messages."""
+        if not self._opens_with_paragraph:
+            return "something other than a paragraph"
+        first_line = self.inside[1].token.content.split("\n", 1)[0]
+        opening = first_line if len(first_line) <= 40 else first_line[:40].rsplit(" ", 1)[0] + " …"
+        return f"“{opening}”" if opening else "nothing"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A ``{cite}`` role and the keys it names (pre- and post-notes removed)."""
+
+    role: Located
+    keys: list[str]
+
+    @property
+    def line(self) -> int:
+        return self.role.line
+
+
+@dataclass(frozen=True)
+class TermReference:
+    """A ``{term}`` role: the text it shows and the term it points at."""
+
+    role: Located
+    text: str
+    target: str
+
+    @property
+    def key(self) -> str:
+        return term_key(self.target)
+
+    @property
+    def line(self) -> int:
+        return self.role.line
+
+
 @dataclass
 class ParsedPage:
     """Everything the rules need from one page."""
@@ -102,6 +197,32 @@ class ParsedPage:
     #: Set when directives nest deeper than :data:`MAX_DEPTH`.
     too_deep: int | None = None
 
+    #: The article's paragraphs on the page, in page order.
+    paragraphs: list[ArticleParagraph] = field(default_factory=list)
+    #: The annotations, in page order.
+    footnotes: list[Footnote] = field(default_factory=list)
+
+    @cached_property
+    def citations(self) -> list[Citation]:
+        """Every citation on the page, directive bodies included."""
+        return [
+            Citation(role, citation_keys(role.token.content))
+            for role in self.roles() if is_citation_role(role.token.meta.get("name", ""))
+        ]
+
+    @cached_property
+    def term_references(self) -> list[TermReference]:
+        """Every ``{term}`` role on the page, directive bodies included."""
+        return [
+            TermReference(role, role_text(role.token.content), role_target(role.token.content))
+            for role in self.roles("term")
+        ]
+
+    @cached_property
+    def markers(self) -> list[Located]:
+        """Every annotation marker ``[^label]`` on the page."""
+        return [item for item in self.inlines if item.token.type == "footnote_ref"]
+
     def roles(self, *names: str) -> list[Located]:
         """Return the role tokens whose name is one of ``names`` (all when empty)."""
         return [
@@ -111,8 +232,21 @@ class ParsedPage:
 
 
 @cache
+def markdown_parser() -> MarkdownIt:
+    """The markdown-it parser MyST uses, with the edition's extensions (cached: do not modify)."""
+    config = MdParserConfig(enable_extensions={"colon_fence", "deflist"})
+    return create_md_parser(config, RendererHTML)
+
+
+def new_markdown_parser() -> MarkdownIt:
+    """A fresh parser as :func:`markdown_parser`, for callers that add render rules."""
+    config = MdParserConfig(enable_extensions={"colon_fence", "deflist"})
+    return create_md_parser(config, RendererHTML)
+
+
+@cache
 def _parser() -> MarkdownIt:
-    parser = markdown_parser()
+    parser = new_markdown_parser()
     # Accept every scheme so that forbidden links become link tokens to report.
     parser.validateLink = lambda url: True
     return parser
@@ -217,6 +351,13 @@ def _inline_lines(inline: Token, first_line: int) -> list[tuple[Token, int]]:
     return located
 
 
+def inline_children(inline: Located) -> list[Located]:
+    """The children of a located inline token, each located on its own line."""
+    return [
+        Located(child, line, inline.footnote, inline.depth) for child, line in _inline_lines(inline.token, inline.line)
+    ]
+
+
 def _walk(page: ParsedPage, text: str, offset: int, footnote: str | None, depth: int) -> None:
     if depth > MAX_DEPTH:
         page.too_deep = offset + 1
@@ -254,8 +395,59 @@ def _walk(page: ParsedPage, text: str, offset: int, footnote: str | None, depth:
                 _walk(page, "\n".join(directive.body), directive.body_line - 1, current, depth + 1)
 
 
+def _footnotes(page: ParsedPage) -> list[Footnote]:
+    """Each annotation with its blocks, read from the located blocks."""
+    found = []
+    blocks = page.blocks
+    for index, opening in enumerate(blocks):
+        if opening.token.type != "footnote_reference_open":
+            continue
+        tokens: list[Token] = []
+        inside: list[Located] = []
+        level, nesting = opening.token.level + 1, 0
+        for item in blocks[index + 1:]:
+            if item.depth != opening.depth:
+                continue
+            token = item.token
+            if token.type == "footnote_reference_open":
+                nesting += 1
+            elif token.type == "footnote_reference_close":
+                if nesting == 0:
+                    break
+                nesting -= 1
+            tokens.append(token)
+            if token.level == level or (
+                token.type == "inline" and inside and inside[-1].token.type == "paragraph_open"
+            ):
+                inside.append(item)
+        end = opening.token.map[1] if opening.token.map else opening.line
+        found.append(Footnote(opening.token.meta["label"], opening.line, end, opening.depth, tokens, inside))
+    return found
+
+
+def _article_paragraphs(page: ParsedPage) -> list[ArticleParagraph]:
+    """The paragraphs after a ``(pN)=`` target on the page itself (not in directives)."""
+    top = [item for item in page.blocks if item.depth == 0]
+    found = []
+    for index, item in enumerate(top):
+        match = PARAGRAPH_LABEL.match(item.token.content.strip()) if item.token.type == "myst_target" else None
+        if not match:
+            continue
+        children: list[Located] = []
+        following = [item.token.type for item in top[index + 1:index + 3]]
+        if following == ["paragraph_open", "inline"]:
+            inline = top[index + 2]
+            children = [
+                Located(child, line, inline.footnote, 0) for child, line in _inline_lines(inline.token, inline.line)
+            ]
+        found.append(ArticleParagraph(int(match.group(1)), item.line, children))
+    return found
+
+
 def parse_page(text: str) -> ParsedPage:
     """Parse the MyST ``text`` of a page, directive bodies included."""
     page = ParsedPage()
     _walk(page, text, 0, None, 0)
+    page.paragraphs = _article_paragraphs(page)
+    page.footnotes = _footnotes(page)
     return page

@@ -20,26 +20,31 @@ How each part is made:
   unknown, the article is named by the hash of ``sources/article.txt`` as an
   RFC 6920 ``ni:`` URI (``ni:///sha-256;`` + unpadded base64url), a
   registered scheme for naming content by its hash.
-* **selectors** -- a ``TextQuoteSelector`` whose ``exact`` is the sentence the
-  marker stands in, up to the marker (one sentence per line in the MyST
-  source), with 32 characters of ``prefix`` and ``suffix``; and a
-  ``TextPositionSelector`` counting Unicode code points in the *normalised
-  article*: its body paragraphs (as ``article_source`` reads them) with runs
-  of white space collapsed to one space, joined by two newlines. The
-  collection records the sha256 of that text.
+* **selectors** -- a ``TextPositionSelector`` and a ``TextQuoteSelector``
+  over the very resource the target names, ``sources/article.txt`` as
+  received: the position counts Unicode code points in that file, and the
+  quote's ``exact`` is the file's text at that position (its line breaks and
+  no-break spaces included), with 32 code points of ``prefix`` and
+  ``suffix``. The quoted span is the sentence the marker stands in, up to the
+  marker (one sentence per line in the MyST source); the pages' text is
+  matched to the file's with runs of white space taken as one.
 * **body** -- a ``Choice`` of the note as ``text/plain`` and ``text/html``
   (rendered from the MyST source, citations linked to their ``url`` in the
-  bibliography), with the purpose of its kind; for *Since publication* a
-  ``tagging`` body ``since-publication``; and one ``linking``
+  bibliography), with the motivation of its kind; ``tagging`` bodies for
+  *Since publication* (``since-publication`` and the month, ``as-of:2025-06``)
+  and for a Fact check's verdict (``verdict:imprecise``); and one ``linking``
   ``SpecificResource`` per cited source.
 * **created / modified** -- the author dates (UTC) of the commit that added
   the note's definition to its page and of the last commit that changed its
   definition or the line of its marker. They are left out when git or a full
   history (a shallow clone) is not available.
 
-Problems (a note outside an article paragraph, a note without a kind, an
-unknown citation key) are printed as ``path:line: message (rule)``; the
-file is then not written and the exit status is 1.
+The pages are read by :mod:`edition_tools.core.pages`, as ``make check``
+reads them; the notes exported are those of the pages holding the article's
+paragraphs. Problems (a note outside an article paragraph, a note without a
+kind, an unknown citation key) are printed as ``path:line: message (rule)``
+under the names of the ``make check`` rules that report them first; the file
+is then not written and the exit status is 1.
 """
 
 from __future__ import annotations
@@ -62,23 +67,18 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from edition_tools.core.article import ROOT, SOURCES, body_paragraphs, load_metadata, normalise_space
+from edition_tools.core.conventions import (
+    CONTENT_FOLDERS, KIND_LIST, LINK_SCHEMES, SCHEME, KindLine, KindLineError, citation_parts,
+    is_citation_role, read_kind_line, role_text,
+)
+from edition_tools.core.fidelity import article_pages
+from edition_tools.core.pages import Located, new_markdown_parser, parse_page
 from edition_tools.core.problems import Problem, display_path
-from edition_tools.core.fidelity import PARAGRAPH_LABEL, ROLE_WITH_TARGET, article_pages, markdown_parser
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 DEFAULT_OUTPUT = ROOT / "_build" / "annotations" / "annotations.jsonld"
-#: Folders whose MyST pages may hold annotations.
-CONTENT_FOLDERS = ("docs", "glossary")
-#: Characters of context kept on each side of a quote.
+#: Code points of context kept on each side of a quote.
 CONTEXT_LENGTH = 32
-#: Annotation kind (the bold lead word) -> (motivation, tag or None).
-KINDS = {
-    "Context": ("commenting", None),
-    "Fact check": ("assessing", None),
-    "Since publication": ("commenting", "since-publication"),
-    "Term": ("describing", None),
-}
-_KIND_LEAD = re.compile(r"^(?P<kind>[A-Z][a-z]+(?: [a-z]+)?)\.$")
 _UNCOMMITTED = "0" * 40
 
 
@@ -92,45 +92,73 @@ def ni_uri(digest: bytes) -> str:
 
 @dataclass(frozen=True)
 class Article:
-    """The article's identity and its normalised text."""
+    """The article's identity, its text as received, and where each body paragraph starts in it."""
 
     source: str
     sha256: str
     title: str
+    #: ``sources/article.txt`` decoded as it is, line ends untouched: the selectors' resource.
     text: str
-    #: Offset of each body paragraph's normalised text in ``text``, by number.
-    offsets: dict[int, int]
-
-    @property
-    def text_sha256(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+    #: Each body paragraph's offset in ``text`` and its text there, by number.
+    paragraphs: dict[int, tuple[int, str]]
 
     def paragraph(self, number: int) -> str | None:
         """Return the normalised text of body paragraph ``number``."""
-        if number not in self.offsets:
-            return None
-        start = self.offsets[number]
-        end = self.text.find("\n\n", start)
-        return self.text[start:] if end < 0 else self.text[start:end]
+        found = self.paragraphs.get(number)
+        return normalise_space(found[1]) if found else None
+
+    def span(self, number: int, start: int, end: int) -> tuple[int, int]:
+        """Map a span of paragraph ``number``'s normalised text to code points of ``text``."""
+        offset, raw = self.paragraphs[number]
+        index = raw_positions(raw)
+        raw_start = index[start] if start < len(index) else len(raw)
+        raw_end = index[end - 1] + 1 if end > start else raw_start
+        return offset + raw_start, offset + raw_end
+
+
+def raw_positions(raw: str) -> list[int]:
+    """For each code point of ``normalise_space(raw)``, its position in ``raw``.
+
+    A run of white space inside the text (a line break, a no-break space)
+    becomes one space in the normalised text, placed at the run's start.
+    """
+    positions: list[int] = []
+    pieces = list(re.finditer(r"\s+|\S+", raw))
+    words = [piece for piece in pieces if not piece.group().isspace()]
+    if not words:
+        return positions
+    first, last = words[0].start(), words[-1].end()
+    for piece in pieces:
+        if piece.end() <= first or piece.start() >= last:
+            continue
+        if piece.group().isspace():
+            positions.append(piece.start())
+        else:
+            positions.extend(range(piece.start(), piece.end()))
+    return positions
 
 
 @cache
 def load_article(sources: Path = SOURCES) -> Article:
-    """Read the pinned article: its address (or hash name) and normalised text."""
+    """Read the pinned article: its address (or hash name), text and paragraph offsets."""
     metadata = load_metadata(sources / "article.toml")["article"]
     data = (sources / metadata["file"]).read_bytes()
-    pieces, offsets, position = [], {}, 0
+    # Decoded as is: reading in text mode would turn \r\n into \n and shift every position.
+    text = data.decode("utf-8")
+    line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
+    paragraphs: dict[int, tuple[int, str]] = {}
     for paragraph in body_paragraphs(sources):
-        text = normalise_space(paragraph.text)
-        offsets[paragraph.number] = position
-        pieces.append(text)
-        position += len(text) + 2
+        # The paragraph is its block without the run-in label, so it ends the block.
+        offset = text.find(paragraph.text, line_starts[paragraph.line - 1])
+        if offset < 0:
+            raise ValueError(f"¶{paragraph.number} is not found in {metadata['file']} at line {paragraph.line}")
+        paragraphs[paragraph.number] = (offset, paragraph.text)
     return Article(
         source=metadata.get("url") or ni_uri(hashlib.sha256(data).digest()),
         sha256=hashlib.sha256(data).hexdigest(),
         title=metadata["title"],
-        text="\n\n".join(pieces),
-        offsets=offsets,
+        text=text,
+        paragraphs=paragraphs,
     )
 
 
@@ -165,18 +193,16 @@ class Marker:
 
 @dataclass
 class Note:
-    """A footnote definition: its label, place and body tokens."""
+    """A footnote definition: its label, place, body tokens, kind line and cited keys."""
 
     label: str
     path: str
     line: int
     end_line: int
     tokens: list[Token] = field(default_factory=list)
-
-
-def _role_text(token: Token) -> str:
-    match = ROLE_WITH_TARGET.match(token.content)
-    return match.group("text") if match else token.content
+    #: The text in bold that opens it, if any.
+    kind_text: str | None = None
+    keys: list[str] = field(default_factory=list)
 
 
 def _normalised_length(raw: str) -> int:
@@ -184,26 +210,25 @@ def _normalised_length(raw: str) -> int:
     return len(re.sub(r"\s+", " ", raw).lstrip())
 
 
-def markers_in_paragraph(number: int, children: list[Token], first_line: int) -> tuple[str, list[Marker]]:
+def markers_in_paragraph(number: int, children: list[Located]) -> tuple[str, list[Marker]]:
     """Return a paragraph's normalised text and its markers with sentence spans.
 
-    The text is built as ``source_fidelity.inline_text`` reads it (markers
-    dropped, roles reduced to their text); a marker's quote runs from the
-    start of its source line, one sentence, to the marker itself.
+    The text is built as the fidelity check reads it (markers dropped, roles
+    reduced to their text); a marker's quote runs from the start of its source
+    line, one sentence, to the marker itself.
     """
     raw = ""
-    line = first_line
     line_starts = [0]
     found: list[tuple[str, int, int, int]] = []
-    for token in children:
+    for item in children:
+        token = item.token
         if token.type in ("softbreak", "hardbreak"):
             raw += " "
-            line += 1
             line_starts.append(len(raw))
         elif token.type == "footnote_ref":
-            found.append((token.meta["label"], len(raw), len(line_starts) - 1, line))
+            found.append((token.meta["label"], len(raw), len(line_starts) - 1, item.line))
         elif token.type == "myst_role":
-            raw += _role_text(token)
+            raw += role_text(token.content)
         elif token.type in ("text", "code_inline", "html_inline", "math_inline"):
             raw += token.content
     markers = []
@@ -229,41 +254,27 @@ class Page:
     notes: list[Note] = field(default_factory=list)
     #: Labels of every marker on the page, in an article paragraph or not.
     labels: set[str] = field(default_factory=set)
-    #: Citation keys of every citation on the page.
+    #: Citation keys of every citation on the page, in order, once each.
     cited: list[str] = field(default_factory=list)
 
 
-def _footnote_body(tokens: list[Token], start: int) -> list[Token]:
-    """Return the tokens of the footnote definition opened at ``tokens[start]``."""
-    depth, body = 0, []
-    for token in tokens[start + 1:]:
-        if token.type == "footnote_reference_open":
-            depth += 1
-        elif token.type == "footnote_reference_close":
-            if depth == 0:
-                break
-            depth -= 1
-        body.append(token)
-    return body
-
-
 def read_page(path: Path) -> Page:
-    """Parse one MyST page for its article paragraphs, markers, notes and citations."""
-    tokens = markdown_parser().parse(path.read_text(encoding="utf-8"))
+    """Read one MyST page for its article paragraphs, markers, notes and citations."""
+    parsed = parse_page(path.read_text(encoding="utf-8"))
     page = Page(display_path(path, ROOT))
-    page.cited = cited_keys(tokens)
-    for index, token in enumerate(tokens):
-        if token.type == "inline":
-            page.labels |= {c.meta["label"] for c in token.children or [] if c.type == "footnote_ref"}
-        target = PARAGRAPH_LABEL.match(token.content.strip()) if token.type == "myst_target" else None
-        if target and index + 2 < len(tokens) and tokens[index + 1].type == "paragraph_open":
-            number, inline = int(target.group(1)), tokens[index + 2]
-            text, found = markers_in_paragraph(number, inline.children or [], inline.map[0] + 1)
-            page.paragraphs.append((number, text, token.map[0] + 1))
+    page.cited = list(dict.fromkeys(key for citation in parsed.citations for key in citation.keys))
+    page.labels = {marker.token.meta["label"] for marker in parsed.markers}
+    for paragraph in parsed.paragraphs:
+        if paragraph.children:
+            text, found = markers_in_paragraph(paragraph.number, paragraph.children)
+            page.paragraphs.append((paragraph.number, text, paragraph.line))
             page.markers += found
-        if token.type == "footnote_reference_open":
-            page.notes.append(Note(token.meta["label"], page.path, token.map[0] + 1, token.map[1],
-                                   _footnote_body(tokens, index)))
+    for note in parsed.footnotes:
+        if note.depth:
+            continue  # a note inside a directive is not the article's
+        keys = [key for c in parsed.citations if c.role.footnote == note.label for key in c.keys]
+        page.notes.append(Note(note.label, page.path, note.line, note.end_line, note.tokens, note.kind_text,
+                               list(dict.fromkeys(keys))))
     return page
 
 
@@ -308,14 +319,15 @@ def load_sources(cited: Sequence[str], bibfile: Path = SOURCES / "references.bib
     }
 
 
-def _cite_keys(token: Token) -> list[str]:
-    return [key.strip() for key in token.content.split(",") if key.strip()]
-
-
-def _in_bibliography_order(keys: list[str], sources: dict[str, Source]) -> list[str]:
-    """Order a citation's keys as the site prints them: in bibliography order."""
+def _in_bibliography_order(parts: list[tuple[str, str, str]], sources: dict[str, Source]) -> list[tuple[str, str, str]]:
+    """Order a citation's keys (with their notes) as the site prints them: in bibliography order."""
     position = {key: index for index, key in enumerate(sources)}
-    return sorted(keys, key=lambda key: position.get(key, len(position)))
+    return sorted(parts, key=lambda part: position.get(part[1], len(position)))
+
+
+def _with_notes(pre: str, label: str, post: str) -> str:
+    """A cited label with its notes, as sphinxcontrib-bibtex joins them: ``see X 2025, p. 3``."""
+    return f"{pre + ' ' if pre else ''}{label}{', ' + post if post else ''}"
 
 
 # -- Rendering a note --------------------------------------------------------
@@ -323,34 +335,55 @@ def _in_bibliography_order(keys: list[str], sources: dict[str, Source]) -> list[
 
 def _citation_html(token: Token, sources: dict[str, Source]) -> str:
     links = []
-    for key in _in_bibliography_order(_cite_keys(token), sources):
+    for pre, key, post in _in_bibliography_order(citation_parts(token.content), sources):
         source = sources.get(key)
-        if source is None:
-            links.append(escapeHtml(key))
-        else:
-            links.append(f'<a href="{escapeHtml(source.url)}">{escapeHtml(source.label)}</a>')
+        label = escapeHtml(key) if source is None else (
+            f'<a href="{escapeHtml(source.url)}">{escapeHtml(source.label)}</a>'
+        )
+        links.append(_with_notes(escapeHtml(pre), label, escapeHtml(post)))
     return "[" + ", ".join(links) + "]"
 
 
 def _citation_text(token: Token, sources: dict[str, Source]) -> str:
-    keys = _in_bibliography_order(_cite_keys(token), sources)
-    return "[" + ", ".join(sources[k].label if k in sources else k for k in keys) + "]"
+    parts = _in_bibliography_order(citation_parts(token.content), sources)
+    return "[" + ", ".join(
+        _with_notes(pre, sources[key].label if key in sources else key, post) for pre, key, post in parts
+    ) + "]"
+
+
+def _link_allowed(url: str) -> bool:
+    """A link of a note is kept only with a scheme the edition allows (relative ones mean nothing here)."""
+    scheme = SCHEME.match(url)
+    return bool(scheme) and scheme.group(1).lower() in LINK_SCHEMES
 
 
 def render_html(tokens: list[Token], sources: dict[str, Source]) -> str:
     """Render a note's MyST tokens to HTML: citations linked, raw HTML escaped."""
-    md = markdown_parser()
+    md = new_markdown_parser()
+    # The page reader keeps links of every scheme (so that the validator sees
+    # them); the export drops those the edition does not allow, keeping their text.
+    dropped: list[bool] = []
 
     def role(self, tokens, idx, options, env):  # noqa: ANN001 - markdown-it's signature
         token = tokens[idx]
-        if token.meta.get("name", "").startswith("cite"):
+        if is_citation_role(token.meta.get("name", "")):
             return _citation_html(token, sources)
-        return escapeHtml(_role_text(token))
+        return escapeHtml(role_text(token.content))
 
     def as_text(self, tokens, idx, options, env):  # noqa: ANN001
         return escapeHtml(tokens[idx].content)
 
+    def link_open(self, tokens, idx, options, env):  # noqa: ANN001
+        allowed = _link_allowed(str(tokens[idx].attrs.get("href", "")))
+        dropped.append(not allowed)
+        return f'<a href="{escapeHtml(str(tokens[idx].attrs["href"]))}">' if allowed else ""
+
+    def link_close(self, tokens, idx, options, env):  # noqa: ANN001
+        return "" if dropped.pop() else "</a>"
+
     md.add_render_rule("myst_role", role)
+    md.add_render_rule("link_open", link_open)
+    md.add_render_rule("link_close", link_close)
     md.add_render_rule("html_inline", as_text)
     md.add_render_rule("html_block", as_text)
     return md.renderer.render(tokens, md.options, {}).strip()
@@ -368,8 +401,8 @@ def render_text(tokens: list[Token], sources: dict[str, Source]) -> str:
                 elif child.type == "hardbreak":
                     pieces.append("\n")
                 elif child.type == "myst_role":
-                    is_cite = child.meta.get("name", "").startswith("cite")
-                    pieces.append(_citation_text(child, sources) if is_cite else _role_text(child))
+                    is_cite = is_citation_role(child.meta.get("name", ""))
+                    pieces.append(_citation_text(child, sources) if is_cite else role_text(child.content))
                 elif child.type in ("text", "code_inline", "html_inline", "math_inline"):
                     pieces.append(child.content)
             blocks.append("".join(pieces).strip())
@@ -378,32 +411,19 @@ def render_text(tokens: list[Token], sources: dict[str, Source]) -> str:
     return "\n\n".join(block for block in blocks if block)
 
 
-def note_kind(note: Note) -> str | None:
-    """Return the kind a note opens with (``**Context.**`` …), or None."""
-    inline = next((t for t in note.tokens if t.type == "inline"), None)
-    # markdown-it opens an inline run with an empty text token.
-    children = [c for c in (inline.children or []) if c.type != "text" or c.content] if inline else []
-    if len(children) >= 3 and children[0].type == "strong_open" and children[2].type == "strong_close":
-        match = _KIND_LEAD.match(children[1].content)
-        if match and match["kind"] in KINDS:
-            return match["kind"]
-    return None
+def note_kind(note: Note) -> KindLine | None:
+    """Return the kind line a note opens with (``**Context.**`` …), or None.
 
-
-def cited_keys(tokens: list[Token]) -> list[str]:
-    """Return the citation keys of a token stream, in order, once each.
-
-    Directive bodies (a glossary entry's note, say) are fences to markdown-it,
-    so they are parsed in their turn.
+    A kind line whose qualifier is missing or malformed still gives its kind
+    (``make check`` reports the qualifier); the export then carries no
+    verdict or month for it.
     """
-    keys = []
-    for token in tokens:
-        if token.type in ("fence", "colon_fence") and token.info.strip().startswith("{"):
-            keys += cited_keys(markdown_parser().parse(token.content))
-        for child in token.children or []:
-            if child.type == "myst_role" and child.meta.get("name", "").startswith("cite"):
-                keys += _cite_keys(child)
-    return list(dict.fromkeys(keys))
+    if note.kind_text is None:
+        return None
+    try:
+        return read_kind_line(note.kind_text)
+    except KindLineError as error:
+        return KindLine(error.kind, None)
 
 
 # -- Dates from git ----------------------------------------------------------
@@ -463,22 +483,33 @@ def git_dates(note: Note, marker_line: int) -> dict[str, str]:
 
 
 def _selectors(article: Article, marker: Marker) -> list[dict]:
-    offset = article.offsets[marker.paragraph]
-    start, end = offset + marker.start, offset + marker.end
+    """A quote and a position, both over ``sources/article.txt`` as received."""
+    start, end = article.span(marker.paragraph, marker.start, marker.end)
+    text = article.text
     return [
         {
             "type": "TextQuoteSelector",
-            "exact": article.text[start:end],
-            "prefix": article.text[max(0, start - CONTEXT_LENGTH):start],
-            "suffix": article.text[end:end + CONTEXT_LENGTH],
+            "exact": text[start:end],
+            "prefix": text[max(0, start - CONTEXT_LENGTH):start],
+            "suffix": text[end:end + CONTEXT_LENGTH],
         },
         {"type": "TextPositionSelector", "start": start, "end": end},
     ]
 
 
-def annotation(article: Article, note: Note, marker: Marker, kind: str, sources: dict[str, Source]) -> dict:
+def tags(kind_line: KindLine) -> list[str]:
+    """The tags of a note: its kind's, its verdict and its month."""
+    found = [kind_line.kind.tag] if kind_line.kind.tag else []
+    if kind_line.verdict:
+        found.append(f"verdict:{kind_line.verdict}")
+    if kind_line.as_of:
+        found.append(f"as-of:{kind_line.as_of}")
+    return found
+
+
+def annotation(article: Article, note: Note, marker: Marker, kind_line: KindLine, sources: dict[str, Source]) -> dict:
     """Return one W3C Web Annotation for ``note``, anchored at ``marker``."""
-    motivation, tag = KINDS[kind]
+    motivation = kind_line.kind.motivation
     body: list[dict] = [
         {
             "type": "Choice",
@@ -490,9 +521,8 @@ def annotation(article: Article, note: Note, marker: Marker, kind: str, sources:
             ],
         }
     ]
-    if tag:
-        body.append({"type": "TextualBody", "value": tag, "purpose": "tagging"})
-    for key in cited_keys(note.tokens):
+    body += [{"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in tags(kind_line)]
+    for key in note.keys:
         if key in sources and sources[key].url:
             body.append({"type": "SpecificResource", "source": sources[key].url, "purpose": "linking"})
     return {
@@ -520,18 +550,9 @@ def collection(article: Article, annotations: list[dict]) -> dict:
         "label": f"Annotations of the annotated edition of “{article.title}”",
         "total": len(annotations),
         # What the selectors anchor on; schema: is a prefix of the anno context.
+        # The resource every selector counts over: the target's source itself.
         "schema:isBasedOn": [
             {"id": article.source, "type": "Text", "label": article.title, "schema:sha256": article.sha256},
-            {
-                "type": "Text",
-                "format": "text/plain",
-                "schema:sha256": article.text_sha256,
-                "schema:description": (
-                    "The normalised article over which every TextPositionSelector counts Unicode code "
-                    "points: its body paragraphs, each with runs of white space collapsed to one space, "
-                    "joined by two newlines."
-                ),
-            },
         ],
         "first": {
             "id": f"urn:uuid:{uuid.uuid5(ns, 'collection/page/1')}",
@@ -546,7 +567,8 @@ def export(pages: Sequence[Path] | None = None) -> tuple[dict | None, list[Probl
     """Build the collection of every annotation of ``pages`` (default: all).
 
     Returns ``(collection, problems)``; the collection is None when any
-    problem was found.
+    problem was found. Each problem carries the name of the ``make check``
+    rule that reports it, so content that passes ``make check`` exports.
     """
     article = load_article()
     problems: list[Problem] = []
@@ -561,15 +583,17 @@ def export(pages: Sequence[Path] | None = None) -> tuple[dict | None, list[Probl
             line = error.object[: error.start].count(b"\n") + 1
             bad = error.object[error.start]
             problems.append(Problem(display_path(page, ROOT), line, f"byte 0x{bad:02x} is not valid UTF-8; "
-                                    "save the page as UTF-8", "annotation-encoding"))
+                                    "save the page as UTF-8", "file-encoding"))
             continue
         cited += page_data.cited
+        if not page_data.paragraphs:
+            continue  # not a page of the article: its notes, if any, annotate no text of it
         found, unanchorable = page_data.markers, set()
         for number, text, line in page_data.paragraphs:
             if text != article.paragraph(number):
                 problems.append(Problem(page_data.path, line, f"¶{number} differs from the article, so its "
                                         "annotations cannot be anchored; `make check` shows where",
-                                        "annotation-anchor"))
+                                        "article-text"))
                 unanchorable |= {marker.label for marker in found if marker.paragraph == number}
                 found = [marker for marker in found if marker.paragraph != number]
         markers.update({marker.label: marker for marker in found})
@@ -579,7 +603,9 @@ def export(pages: Sequence[Path] | None = None) -> tuple[dict | None, list[Probl
                 other = first_seen[note.label]
                 problems.append(Problem(note.path, note.line, f"annotation label [^{note.label}] is also used at "
                                         f"{other.path}:{other.line}; labels name annotations across the "
-                                        "whole edition, so choose another", "annotation-label"))
+                                        "whole edition, so choose another",
+                                        "footnote-label-reused" if other.path != note.path
+                                        else "footnote-defined-twice"))
                 continue
             first_seen[note.label] = note
             if note.label in anchored:
@@ -592,21 +618,20 @@ def export(pages: Sequence[Path] | None = None) -> tuple[dict | None, list[Probl
                                         "annotation-anchor"))
             else:
                 problems.append(Problem(note.path, note.line, f"annotation [^{note.label}] is defined but "
-                                        "never marked in the text", "annotation-anchor"))
+                                        "never marked in the text", "footnote-unreferenced"))
     sources = load_sources(cited)
     items = []
     for note in notes:
-        kind = note_kind(note)
-        if kind is None:
+        kind_line = note_kind(note)
+        if kind_line is None:
             problems.append(Problem(note.path, note.line, f"annotation [^{note.label}] does not open with its "
-                                    f"kind: write one of {', '.join(f'**{k}.**' for k in KINDS)}",
-                                    "annotation-kind"))
+                                    f"kind: write one of {KIND_LIST}", "annotation-kind"))
             continue
-        for key in cited_keys(note.tokens):
+        for key in note.keys:
             if key not in sources:
                 problems.append(Problem(note.path, note.line, f"annotation [^{note.label}] cites {key!r}, "
-                                        "which is not in sources/references.bib", "annotation-citation"))
-        items.append(annotation(article, note, markers[note.label], kind, sources))
+                                        "which is not in sources/references.bib", "citation-unknown-key"))
+        items.append(annotation(article, note, markers[note.label], kind_line, sources))
     return (None if problems else collection(article, items)), problems
 
 

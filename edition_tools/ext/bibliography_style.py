@@ -9,7 +9,6 @@ was consulted.
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from collections import Counter
 from importlib.metadata import distributions
@@ -23,20 +22,10 @@ from pybtex.style.sorting import BaseSortingStyle
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.template import field, href, join, node, optional, sentence, words
 from sphinx.application import Sphinx
+from edition_tools.core.conventions import written_date
 from edition_tools.ext import extension
 
 
-def human_date(iso: str) -> str:
-    """Write ``2025-04-17`` as ``17 April 2025`` (``2025-04`` as ``April 2025``)."""
-    parts = iso.split("-")
-    try:
-        if len(parts) == 3:
-            return _dt.date(*map(int, parts)).strftime("%-d %B %Y")
-        if len(parts) == 2:
-            return _dt.date(int(parts[0]), int(parts[1]), 1).strftime("%B %Y")
-    except ValueError:
-        pass
-    return iso
 
 
 @node
@@ -44,7 +33,7 @@ def iso_date(children, data, name="date"):
     """Template node: the entry's ``date`` field, written out for readers."""
     assert not children
     value = data["entry"].fields.get(name, "")
-    return Text(human_date(value)) if value else Text()
+    return Text(written_date(value)) if value else Text()
 
 
 def short_source(entry) -> str:

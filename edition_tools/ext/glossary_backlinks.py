@@ -45,6 +45,7 @@ from sphinx.util.nodes import make_refnode
 
 from edition_tools.ext.name_matching import article_paragraphs, name_pattern, normalise, paragraph_text
 from edition_tools.ext.build_state import altered_pages, connect_state, state_accessor
+from edition_tools.core.conventions import term_key
 from edition_tools.ext import extension
 
 logger = logging.getLogger(__name__)
@@ -52,10 +53,6 @@ logger = logging.getLogger(__name__)
 #: Front-matter field listing other spellings of a glossary file's term.
 ALIASES_FIELD = "aliases"
 
-
-def term_key(text: str) -> str:
-    """Return the key under which Sphinx files a term (lower case, single spaces)."""
-    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ article exactly as the pinned source does, with no build date.
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from typing import Any
 
@@ -35,6 +34,7 @@ from sphinx.builders.latex.transforms import BibliographyTransform, LaTeXFootnot
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from edition_tools.core.article import load_metadata
+from edition_tools.core.conventions import written_date
 from edition_tools.ext import extension
 
 #: The words that name this edition on the title page and in the PDF's metadata.
@@ -148,11 +148,6 @@ class StyleParagraphNumbers(SphinxPostTransform):
                 ref += text
 
 
-def _written_date(iso: str) -> str:
-    """Write ``2025-06-11`` as ``11 June 2025``."""
-    return _dt.date.fromisoformat(iso).strftime("%-d %B %Y")
-
-
 def _title_parts(title: str) -> tuple[str, str]:
     """Split a title at its first question mark or colon: (title, subtitle)."""
     match = re.match(r"^(.+?[?:])\s+(.+)$", title)
@@ -174,7 +169,7 @@ def title_page(metadata: dict | None = None) -> str:
     title, subtitle = (tex_text(part) for part in _title_parts(article["title"]))
     authors = tex_text(_authors(article["authors"]))
     publication = tex_text(article["publication"])
-    date = tex_text(_written_date(article["date"]))
+    date = tex_text(written_date(article["date"]))
     attribution = tex_text(" ".join(article["attribution"].split()))
     return rf"""
 \begin{{titlepage}}
@@ -204,7 +199,7 @@ def pdf_metadata(metadata: dict | None = None) -> str:
     authors = tex_text("; ".join(article["authors"]))
     subject = tex_text(
         f"{EDITION} of an article published in the {article['publication']}, "
-        f"{_written_date(article['date'])}"
+        f"{written_date(article['date'])}"
     )
     return (
         "\\hypersetup{\n"

@@ -38,12 +38,14 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from edition_tools.core.conventions import LINK_SCHEMES
 from edition_tools.ext import extension
 
 logger = logging.getLogger(__name__)
 
-#: URL schemes a reader's browser may follow from a page of the edition.
-ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+#: URL schemes a reader's browser may follow from a page of the edition (the
+#: validator allows the same: one policy, in conventions).
+ALLOWED_SCHEMES = LINK_SCHEMES
 #: What a browser removes before it reads a URL's scheme (WHATWG URL standard):
 #: C0 controls and spaces around it, tabs and newlines anywhere.
 _IGNORED_AROUND = "".join(chr(c) for c in range(0x21))

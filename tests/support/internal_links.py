@@ -25,12 +25,13 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
+from edition_tools.core.conventions import LINK_SCHEMES
 from edition_tools.core.problems import Problem
 
 #: Attributes that load or link to another resource.
 LINK_ATTRIBUTES = ("href", "src")
 #: Schemes of addresses that leave the site; linkcheck checks those.
-EXTERNAL_SCHEMES = ("http", "https", "mailto")
+EXTERNAL_SCHEMES = tuple(sorted(LINK_SCHEMES))
 #: ``url(...)`` and ``@import "..."`` in a stylesheet.
 CSS_REFERENCE = re.compile(r"""url\(\s*(?P<quote>['"]?)(?P<url>[^'")]*)(?P=quote)\s*\)|@import\s+(?P<q2>['"])(?P<import>[^'"]+)(?P=q2)""")
 #: The address in ``<meta http-equiv="refresh" content="0; url=...">``.
