@@ -112,8 +112,7 @@ def rule_table() -> str:
 
 def load() -> dict[str, Rule]:
     """Import every rule module, so that every rule is registered; return :data:`RULES`."""
-    from edition_tools.check import annotations, bibliography, events, files, glossary  # noqa: F401
-    from edition_tools.check import links, run, unsafe_content  # noqa: F401
+    from edition_tools.check import annotations, bibliography, events, files, glossary, links, run, unsafe_content  # noqa: F401
 
     return RULES
 
