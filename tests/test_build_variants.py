@@ -118,18 +118,20 @@ def test_rewording_an_annotation_rewrites_no_glossary_or_index_page(edition_copy
     build(edition_copy, outdir)
     edit(
         edition_copy / "docs" / "implications.md",
-        "Taliban fighters entered Kabul on 15 August 2021, and the group",
-        "Taliban fighters entered Kabul on 15 August 2021; the group",
+        "Taliban fighters entered Kabul on {event}`15 August 2021 <2021-08-15>`, and the group",
+        "Taliban fighters entered Kabul on {event}`15 August 2021 <2021-08-15>`; the group",
     )
     written = re.findall(r"writing output\.\.\. \[\s*\d+%\] (\S+)", build(edition_copy, outdir).stderr)
     assert "docs/implications" in written
     assert not [page for page in written if page.startswith("glossary/") or page == "docs/citation-index"]
+    # The Timeline quotes the reworded sentence, which states a date.
+    assert "docs/timeline" in written
 
     # A new citation does reach the citation index.
     edit(
         edition_copy / "docs" / "implications.md",
-        "the group announced an interim government on 7 September {cite:p}`tass2022investors`.",
-        "the group announced an interim government on 7 September {cite:p}`tass2022investors,orient2025termez`.",
+        "government on {event}`7 September <2021-09-07>` {cite:p}`tass2022investors`.",
+        "government on {event}`7 September <2021-09-07>` {cite:p}`tass2022investors,orient2025termez`.",
     )
     written = re.findall(r"writing output\.\.\. \[\s*\d+%\] (\S+)", build(edition_copy, outdir).stderr)
     assert "docs/citation-index" in written
