@@ -15,7 +15,7 @@ STAMP       := $(VENV)/.installed-requirements
 SPHINXBUILD := $(BIN)/sphinx-build
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html check lint test test-online linkcheck live clean pdf
+.PHONY: help venv html dist check lint test test-online linkcheck live clean pdf epub
 
 help: ## List the targets
 	@echo "Targets (set-up is automatic: the first run creates $(VENV)):"
@@ -32,6 +32,12 @@ venv: $(STAMP) ## Create or update the virtual environment
 html: $(STAMP) ## Build the site strictly into _build/html (opens at index.html)
 	$(SPHINXBUILD) -b html -j $(JOBS) $(SPHINXOPTS) -d $(BUILDDIR)/doctrees . $(BUILDDIR)/html
 	@echo "Open $(BUILDDIR)/html/index.html"
+
+# The gzip copies are for the host, not for a preview from disk: they are
+# written here, after the build, and not by `make html` (see
+# edition_tools/ext/precompress.py).
+dist: html ## Build the site and add the gzip copies a host serves (what CI keeps)
+	$(BIN)/python -m edition_tools.ext.precompress $(BUILDDIR)/html
 
 check: $(STAMP) ## Validate the content without a Sphinx build (fast)
 	$(BIN)/python -m edition_tools.check
@@ -87,6 +93,20 @@ pdf: $(STAMP) ## Build the printed edition (needs TeX: see README) and print its
 	$(if $(PDF_DATE),SOURCE_DATE_EPOCH=$(PDF_DATE)) $(MAKE) -C $(BUILDDIR)/latex all-pdf \
 	  LATEXMKOPTS="$(LATEXMKOPTS)" LATEXOPTS="$(LATEXOPTS)"
 	@echo $(PDF)
+
+# -- EPUB ---------------------------------------------------------------------
+# The file name is EPUB_NAME in edition_tools/ext/epub_edition.py. Its date
+# and the time of every entry of the zip are those of the last commit
+# (SOURCE_DATE_EPOCH): two builds of one commit give the same bytes. It keeps
+# its own doctree folder, so that it never leaves state behind for the site's
+# incremental builds.
+EPUB        := $(BUILDDIR)/epub/annotated-edition.epub
+EPUB_DATE   ?= $(shell git log -1 --format=%ct 2>/dev/null)
+
+epub: $(STAMP) ## Build the edition for e-readers (EPUB 3) and print its path
+	$(if $(EPUB_DATE),SOURCE_DATE_EPOCH=$(EPUB_DATE)) $(SPHINXBUILD) -b epub $(SPHINXOPTS) \
+	  -d $(BUILDDIR)/doctrees-epub . $(BUILDDIR)/epub
+	@echo $(EPUB)
 
 .PHONY: bench
 bench: $(STAMP) $(LIGHTHOUSE_STAMP) ## Measure build, rebuild, check, PDF, scaling and reader costs into _build/bench

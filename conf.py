@@ -32,10 +32,13 @@ extensions = [
     # The edition's own extensions (edition_tools/ext), in the order they register:
     "edition_tools.ext.paragraph_numbers",  # ¶1…¶14: visible numbers, stable anchors
     "edition_tools.ext.margin_notes",  # footnotes laid out beside their paragraph (HTML)
+    "edition_tools.ext.reading_modes",  # notes folded in disclosures; modes, kinds, "Cite" (HTML)
+    "edition_tools.ext.passage_citations",  # the citations the "Cite" dialog offers
     "edition_tools.ext.bibliography_style",  # pybtex style for @online sources
     "edition_tools.ext.site_root",  # _build/html/index.html opens the cover page
     "edition_tools.ext.untrusted_content",  # no raw HTML, file insertion or unsafe links from content
     "edition_tools.ext.latex_edition",  # PDF: notes numbered 1…N, bibliography in its chapter
+    "edition_tools.ext.epub_edition",  # EPUB: the printed edition's pages, notes as EPUB 3 footnotes
     "edition_tools.ext.glossary_backlinks",  # glossary: "Appears in", list of terms, link titles
     "edition_tools.ext.citation_index",  # every source with links back to where it is cited
     "edition_tools.ext.fact_checks",  # verdict badges, the fact-check table, receipts beside citations
@@ -168,6 +171,34 @@ latex_elements = {
 \makeatother
 """,
 }
+
+# -- EPUB ----------------------------------------------------------------------
+# `make epub` builds _build/epub/annotated-edition.epub (EPUB 3) with the
+# builder of edition_tools/ext/epub_edition.py: the pages of the PDF (the
+# cover's toctrees), each annotation an EPUB 3 footnote, no scripts and no
+# fonts. Title, authors, publisher, description and an identifier derived
+# from the article's sha256 come from sources/article.toml; the date is
+# SOURCE_DATE_EPOCH, the last commit's, which `make epub` sets.
+from edition_tools.ext import epub_edition  # noqa: E402
+
+_book = epub_edition.metadata()
+epub_title = _book["title"]
+epub_author = _book["author"]
+epub_publisher = _book["publisher"]
+epub_description = _book["description"]
+epub_identifier = _book["identifier"]
+epub_scheme = _book["scheme"]
+epub_uid = _book["uid"]
+epub_basename = epub_edition.EPUB_NAME
+epub_language = "en"
+epub_contributor = author
+epub_copyright = copyright
+epub_css_files = [epub_edition.STYLESHEET.name]
+# Addresses stay links, as in the PDF: no copy of each address in the text.
+epub_show_urls = "no"
+# The spine and the navigation follow the builder's reading order, whose
+# addresses it normalises (the cover lives in docs/, the glossary beside it).
+epub_tocscope = "includehidden"
 
 # -- linkcheck ---------------------------------------------------------------
 # `make linkcheck` (online) asks every external address of the edition, the

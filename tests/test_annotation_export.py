@@ -402,3 +402,25 @@ def test_every_target_and_selector_meets_the_w3c_specific_resource_definitions(i
                 assert check("specificeResourceDetected", body)
     # A selector missing its required key fails the same definitions.
     assert not check("textPositionSelectorDetected", {"type": "TextPositionSelector", "start": 0})
+
+
+def test_every_fact_check_carries_its_receipts_as_evidence(items: list[dict]) -> None:
+    from edition_tools.core.receipts import load_receipts
+
+    claims = load_receipts()
+    annotations = by_label(items, list(claims))
+    for label, claim in claims.items():
+        evidence = [
+            body for body in annotations[label]["body"]
+            if body.get("purpose") == "assessing" and body["type"] == "TextualBody"
+            or body["type"] == "Choice" and body["items"][0].get("schema:isBasedOn")
+            or "schema:isBasedOn" in body
+        ]
+        words = [body["items"][0] if body["type"] == "Choice" else body for body in evidence]
+        assert sorted(w["value"] for w in words) == sorted(r.excerpt for r in claim.receipts), label
+        for word, body in zip(words, evidence, strict=True):
+            receipt = next(r for r in claim.receipts if r.excerpt == word["value"])
+            assert word["language"] == receipt.language
+            if receipt.english:
+                assert body["items"][1] == {"type": "TextualBody", "value": receipt.english,
+                                            "format": "text/plain", "language": "en", "purpose": "assessing"}

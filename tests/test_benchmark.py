@@ -18,11 +18,13 @@ from edition_tools.core.article import body_paragraphs, normalise_space
 from edition_tools.bench.projects import (
     FOOTNOTE_DEFINITION,
     _Volume,
+    bare_page,
     copy_project,
     edit_one_annotation,
     edition_size,
     glossary_terms,
     write_baseline,
+    write_same_pages,
     write_synthetic,
 )
 from edition_tools.bench.benchmark import configuration_changed, pages_read, pages_written, record
@@ -102,6 +104,58 @@ def test_baseline_has_the_article_text_in_plain_pages(tmp_path: Path) -> None:
         assert "[^" not in copy and "{cite" not in copy and "{term" not in copy
         texts += copy.split("\n\n")[1:]
     assert [normalise_space(t) for t in texts] == [normalise_space(p.text) for p in body_paragraphs()]
+
+
+#: A page with every kind of markup the same-pages yardstick changes, and what it must become.
+EDITION_PAGE = """\
+# Glossary
+
+(p1)=
+The {term}`Taliban` met the {term}`envoys <special-representative>` {cite:p}`tass2025a,ria2025b`.
+See {doc}`the sources <bibliography>` and [the index](citation-index.md).
+
+```{bibliography}
+```
+
+:::{glossary-entries}
+:::
+
+:::{glossary}
+Taliban
+  An Afghan movement {cite:p}`guardian1996kabul`.
+:::
+"""
+BARE_PAGE = """\
+# Glossary
+
+(p1)=
+The Taliban met the envoys.
+See the sources and [the index](citation-index.md).
+
+
+
+:::{glossary}
+Taliban
+  An Afghan movement.
+:::
+"""
+
+
+def test_a_bare_page_keeps_the_text_of_its_roles_and_no_edition_directive() -> None:
+    assert bare_page(EDITION_PAGE) == BARE_PAGE
+
+
+def test_same_pages_yardstick_has_every_page_bare_and_myst_with_the_theme_only(tmp_path: Path) -> None:
+    yardstick = write_same_pages(tmp_path / "same-pages")
+    pages = sorted(p.relative_to(ROOT) for folder in ("docs", "glossary") for p in (ROOT / folder).rglob("*.md"))
+    assert sorted(p.relative_to(yardstick) for p in yardstick.rglob("*.md")) == pages
+    for page in pages:
+        assert not re.search(r"\{(?:term|cite|doc|ref)[:a-z]*\}`|\{bibliography\}|\{citation-index\}",
+                             (yardstick / page).read_text(encoding="utf-8")), page
+    conf = (yardstick / "conf.py").read_text(encoding="utf-8")
+    assert re.search(r'^extensions = \["myst_parser"\]$', conf, re.M)
+    assert 'myst_enable_extensions = ["colon_fence", "deflist"]' in conf
+    assert 'html_theme = "sphinx_book_theme"' in conf
 
 
 def test_editing_an_annotation_changes_one_line_each_time(tmp_path: Path) -> None:

@@ -36,6 +36,10 @@ EXPECT = re.compile(r"^% expect: (?P<line>\d+) (?P<rule>[a-z-]+)(?: (?P<message>
 RULES_TESTED_WITHOUT_FIXTURE = {
     "file-unreadable", "file-symlink", "file-too-large", "file-binary", "file-encoding",
     "paragraph-missing", "source-pinned", "term-unlinked",
+    # The receipts file is checked whole, with the edition: tests/test_receipts.py.
+    "receipt-file", "receipt-too-long", "receipt-english", "receipt-orphan", "receipt-checked-words",
+    # The cover is held to every note of the edition: a test below.
+    "cover-up-to-date",
     "article-dates",  # a data file, not a page: tests/test_timeline.py holds its fixture
 }
 #: The rules make check runs (the others are checks of the built site, run by the tests).
@@ -282,3 +286,21 @@ def test_a_changed_source_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(source_fidelity, "body_paragraphs", changed)
     assert [(p.path, p.rule) for p in check.check_paths()] == [("sources/article.txt", "source-pinned")]
+
+
+@pytest.mark.parametrize(("line", "problem"), [
+    ("Brought up to date in December 2026: the latest “Since publication” note is as of January 2025.",
+     "the cover says the latest “Since publication” note is as of January 2025, but the notes' latest month is"),
+    ("Brought up to date in January 2099: the latest “Since publication” note is as of March 2026.",
+     "“January 2099” is not a month up to"),
+    ("Brought up to date recently.", "the cover does not say when the edition was brought up to date"),
+])
+def test_the_cover_says_how_current_the_notes_are(tmp_path: Path, line: str, problem: str) -> None:
+    for folder in ("docs", "glossary", "sources"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    cover = tmp_path / "docs" / "index.md"
+    text = cover.read_text(encoding="utf-8")
+    cover.write_text(re.sub(r"^Brought up to date.*$", line, text, flags=re.M), encoding="utf-8")
+    problems = check_paths(root=tmp_path, today=date(2026, 12, 1))
+    assert [(p.path, p.rule) for p in problems] == [("docs/index.md", "cover-up-to-date")]
+    assert problems[0].message.startswith(problem)

@@ -55,7 +55,7 @@ def passing_fixtures() -> list[Path]:
     """The fixture files that must come out of ``make check`` clean."""
     return sorted(
         path for path in FIXTURES.rglob("*")
-        if path.suffix in (".md", ".bib") and path.name != "README.md"
+        if path.suffix in (".md", ".bib", ".toml") and path.name != "README.md"
         and not EXPECT.search(path.read_text(encoding="utf-8"))
     )
 
@@ -83,6 +83,7 @@ def test_the_passing_fixtures_include_every_kind_and_citation_notes() -> None:
     assert "{cite:p}`{see}" in text and "{p. 3}`" in text
     assert {path.relative_to(FIXTURES).as_posix() for path in passing_fixtures()} >= {
         "docs/clean.md", "docs/clean-article.md", "glossary/example-term.md", "sources/references.bib",
+        "sources/receipts.toml",
     }
 
 
@@ -105,7 +106,8 @@ def built(fixture_edition: Path) -> Path:
 
 def test_it_builds_strictly_and_passes_the_checks_of_the_built_site(built: Path) -> None:
     page = (built / "docs" / "clean-article.html").read_text(encoding="utf-8")
-    assert "Fact check — accurate." in page and "Since publication — as of May 2025." in page
+    assert 'Fact check —</strong> <span class="verdict verdict-accurate">accurate</span>.' in page
+    assert "Since publication — as of May 2025." in page
     assert [str(p) for p in reference_problems(built)] == []
 
 

@@ -34,6 +34,7 @@ EXPECTED_ASSETS = frozenset({
     "_static/scripts/pydata-sphinx-theme.js",
     "_static/scripts/sphinx-book-theme.js",
     "_static/previews.js",
+    "_static/reading.js",  # reading modes, filters by kind, notes opened at their marker, Cite
     "_static/basic.css",
     "_static/styles/pydata-sphinx-theme.css",
     "_static/styles/sphinx-book-theme.css",

@@ -1,16 +1,33 @@
-"""Precompressed copies: every text file of the site has a faithful ``.gz``."""
+"""Precompressed copies: ``make dist`` gives every text file of the site a faithful ``.gz``."""
 
 from __future__ import annotations
 
 import gzip
+import shutil
 from pathlib import Path
 
-from edition_tools.ext.precompress import MIN_SIZE, gzip_bytes, text_files, write_copies
+import pytest
+
+from edition_tools.ext.precompress import MIN_SIZE, gzip_bytes, main, text_files, write_copies
 
 
-def test_every_text_file_has_a_gzip_copy_that_decompresses_to_it(html_dir: Path) -> None:
-    files = text_files(html_dir)
-    names = {path.relative_to(html_dir).as_posix() for path in files}
+@pytest.fixture(scope="module")
+def dist_dir(html_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the built site, compressed as ``make dist`` does."""
+    site = tmp_path_factory.mktemp("dist") / "html"
+    shutil.copytree(html_dir, site)
+    assert main([str(site)]) == 0
+    return site
+
+
+def test_make_html_writes_no_copies(html_dir: Path) -> None:
+    # They are the host's business (make dist), not a preview's.
+    assert not list(html_dir.rglob("*.gz"))
+
+
+def test_every_text_file_has_a_gzip_copy_that_decompresses_to_it(dist_dir: Path) -> None:
+    files = text_files(dist_dir)
+    names = {path.relative_to(dist_dir).as_posix() for path in files}
     assert {"docs/introduction.html", "searchindex.js", "_static/edition.css",
             "_static/icons.css", "_static/previews.js"} <= names
     for path in files:
@@ -18,12 +35,17 @@ def test_every_text_file_has_a_gzip_copy_that_decompresses_to_it(html_dir: Path)
         assert gzip.decompress(copy.read_bytes()) == path.read_bytes(), copy
 
 
-def test_copies_carry_no_time_or_name_and_a_rebuild_rewrites_none(html_dir: Path) -> None:
-    header = (html_dir / "docs/introduction.html.gz").read_bytes()[:10]
+def test_copies_carry_no_time_or_name_and_a_second_run_rewrites_none(dist_dir: Path) -> None:
+    header = (dist_dir / "docs/introduction.html.gz").read_bytes()[:10]
     # RFC 1952: flags byte 3 (no FNAME bit), MTIME bytes 4-7.
     assert header[:3] == b"\x1f\x8b\x08" and header[3] & 0x08 == 0
     assert header[4:8] == b"\0\0\0\0"
-    assert write_copies(html_dir) == 0
+    assert write_copies(dist_dir) == 0
+
+
+def test_a_missing_site_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(tmp_path / "html")]) == 2
+    assert "no such folder; build the site first (make html)" in capsys.readouterr().err
 
 
 def test_only_text_files_of_some_size_outside_hidden_folders_are_compressed(tmp_path: Path) -> None:

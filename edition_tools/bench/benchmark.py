@@ -9,16 +9,22 @@ round — so that each ratio is taken between runs made seconds apart under the
 same load, and is reported as the median (and range) of those paired ratios.
 What is measured:
 
-* a clean strict HTML build of the edition, and of a bare baseline (the same
-  article text in plain MyST pages with sphinx-book-theme only);
+* a clean strict HTML build of the edition, of the **same-pages yardstick**
+  (the edition's own ``docs/`` and ``glossary/`` pages, every role reduced to
+  its text, built with MyST and sphinx-book-theme only: what Sphinx and the
+  theme cost for these pages) and of a bare baseline (the article text alone,
+  in its 6 pages); the edition's clean build is run between the two;
 * a rebuild after editing one annotation, and a no-op rebuild (nothing may be
   read or written, and the configuration must not count as changed);
 * ``python -m edition_tools.check.run`` (``make check``);
 * ``make pdf`` when the project has that target and TeX is installed;
 * the import of Sphinx, the theme and the extensions: the floor of any build;
 * scaling: synthetic editions 10× and 100× as large (pages, annotations,
-  glossary terms, bibliography entries; see :mod:`.bench_projects`), built
+  glossary terms, bibliography entries; see :mod:`.projects`), built
   clean and checked;
+* with ``--profile``, one clean build of the edition under cProfile: its top
+  entries, and the edition's own share (extensions, sphinxcontrib-bibtex,
+  pybtex), go into the report;
 * the reader's side (:mod:`.reader_bench`): Lighthouse 12 on the cover and
   every article page of the edition and of the bare baseline just built,
   served on loopback with gzip. Skipped, with the reason, where Node.js,
@@ -32,18 +38,23 @@ are reported beside them.
 It prints the tables and writes them, as Markdown and JSON, with a plot of the
 scaling and Lighthouse's reports, into ``_build/bench/``. The number of runs
 and the scales come from the options or from ``BENCH_RUNS``,
-``BENCH_SCALE_RUNS``, ``BENCH_SCALES`` and ``BENCH_READER_RUNS``.
+``BENCH_SCALE_RUNS``, ``BENCH_SCALES`` and ``BENCH_READER_RUNS``; ``--cases``
+picks some of the commands (for example ``--cases same-pages,edition
+--scales "" --reader-runs 0`` measures the main ratio alone).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
 import re
 import shutil
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -52,7 +63,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 from edition_tools.core.article import ROOT
-from edition_tools.bench.projects import sphinx_html, copy_project, edit_one_annotation, edition_size, write_baseline, write_synthetic
+from edition_tools.bench.projects import (
+    copy_project, edit_one_annotation, sphinx_html, write_baseline, write_same_pages, write_synthetic,
+)
 from edition_tools.bench import reader as reader_bench
 from edition_tools.bench.process_cost import Sample, Spread, Target, paired_ratios, run_measured, spread, targets_table
 
@@ -155,29 +168,57 @@ def pdf_tools() -> list[str]:
 
 # -- The measurements -------------------------------------------------------------------
 
-def main_cases(work: Path) -> tuple[list[Case], dict[str, str]]:
-    """Return the cases compared in turn, and notes on what was left out."""
+#: The keys of the commands :func:`main_cases` can measure, in the order they run.
+CASE_KEYS = ("baseline", "edition", "same-pages", "incremental", "noop", "check", "imports", "pdf")
+
+
+def export_revision(revision: str, dest: Path, root: Path = ROOT) -> Path:
+    """Write the edition's sources as of the git ``revision`` into ``dest``; return it."""
+    dest.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", revision],
+                             check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest
+
+
+def main_cases(work: Path, keys: Sequence[str] = CASE_KEYS, before: str = "") -> tuple[list[Case], dict[str, str]]:
+    """Return the cases compared in turn (those of ``keys``), and notes on what was left out.
+
+    With ``before`` (a git revision), the clean build of the edition as it was
+    then runs in turn with the others: a change's gain, measured side by side.
+    """
     edition = copy_project(work / "edition")
     edited = copy_project(work / "edition-edited")
     baseline = write_baseline(work / "baseline")
+    same_pages = write_same_pages(work / "same-pages")
     notes: dict[str, str] = {}
     cases = [
-        Case("baseline", "bare baseline, clean build", sphinx_html(baseline, work / "out-baseline"),
-             baseline, before=_clean(work / "out-baseline")),
+        Case("baseline", "bare baseline (article text, 6 pages), clean build",
+             sphinx_html(baseline, work / "out-baseline"), baseline, before=_clean(work / "out-baseline")),
         Case("edition", "edition, clean build", sphinx_html(edition, work / "out-edition"),
              edition, before=_clean(work / "out-edition")),
+        Case("same-pages", "same-pages yardstick (the edition's pages, bare), clean build",
+             sphinx_html(same_pages, work / "out-same-pages"), same_pages, before=_clean(work / "out-same-pages")),
         # The warm-up of this case is the clean build the later edits start from.
         Case("incremental", "edition, rebuild after editing one annotation",
              sphinx_html(edited, work / "out-edited"), edited,
              before=lambda run: edit_one_annotation(edited, run)),
         Case("noop", "edition, no-op rebuild", sphinx_html(edited, work / "out-edited"), edited),
-        Case("check", "make check (python -m edition_tools.check.run)",
-             [sys.executable, "-m", "edition_tools.check.run"], edition),
+        Case("check", "make check (python -m edition_tools.check)",
+             [sys.executable, "-m", "edition_tools.check"], edition),
         Case("imports", "import Sphinx, theme and extensions (start-up floor)",
              [sys.executable, "-c", IMPORTS], edition),
     ]
+    cases = [case for case in cases if case.key in keys]
+    if before:
+        then = export_revision(before, work / "edition-before")
+        cases.insert(0, Case("before", f"edition at {before}, clean build", sphinx_html(then, work / "out-before"),
+                             then, before=_clean(work / "out-before")))
     missing = pdf_tools()
-    if not has_make_target(edition, "pdf"):
+    if "pdf" not in keys:
+        pass
+    elif not has_make_target(edition, "pdf"):
         notes["pdf"] = "not measured: the Makefile has no pdf target"
     elif missing:
         notes["pdf"] = f"not measured: {', '.join(missing)} not installed"
@@ -223,9 +264,114 @@ def scaling_cases(work: Path, factors: Sequence[int]) -> list[Scale]:
         incremental = Case(f"incremental-{factor}", f"{factor}× rebuild after editing one annotation",
                            sphinx_html(project, edited), project,
                            before=lambda run, project=project: edit_one_annotation(project, run))
-        check = Case(f"check-{factor}", f"{factor}× make check", [sys.executable, "-m", "edition_tools.check.run"], project)
+        check = Case(f"check-{factor}", f"{factor}× make check", [sys.executable, "-m", "edition_tools.check"], project)
         scales.append(Scale(factor, size.to_json(), note, build, incremental, check))
     return scales
+
+
+# -- Where the time of a clean build goes ---------------------------------------------------
+
+#: What the breakdown of a clean build names: (account, file pattern, function names).
+#: Each is the cumulative CPU time of those functions; they are chosen not to
+#: contain one another, except the totals at the top.
+ACCOUNTS = (
+    ("whole process (start-up, imports, build)", r"sphinx/cmd/build\.py$", ("build_main",)),
+    ("start-up: configuration and extensions (imports included)", r"sphinx/application\.py$", ("__init__",)),
+    ("reading the pages (parsing and read-time transforms)", r"sphinx/builders/__init__\.py$", ("read_doc",)),
+    ("post-transforms (links, citations, the edition's fill-ins)", r"sphinx/environment/__init__\.py$",
+     ("apply_post_transforms",)),
+    ("rendering pages with the theme (handle_page)", r"sphinx/builders/html/__init__\.py$", ("handle_page",)),
+    ("search index: words of each page (stemming)", r"sphinx/search/__init__\.py$", ("feed",)),
+    ("sphinxcontrib-bibtex: parsing references.bib", r"sphinxcontrib/bibtex/bibfile\.py$", ("parse_bibdata",)),
+    ("sphinxcontrib-bibtex: formatting every entry (env-updated)", r"sphinxcontrib/bibtex/domain\.py$",
+     ("env_updated",)),
+    ("sphinxcontrib-bibtex: resolving each citation", r"sphinxcontrib/bibtex/domain\.py$", ("resolve_xref",)),
+    ("citation index: collecting citations", r"edition_tools/ext/citation_index\.py$", ("collect",)),
+    ("citation index: filling the page", r"edition_tools/ext/citation_index\.py$", ("run",)),
+    ("glossary: collecting and filling backlinks", r"edition_tools/ext/glossary_backlinks\.py$", ("collect", "run")),
+    ("general index: names in the article", r"edition_tools/ext/general_index\.py$", ("apply",)),
+    ("untrusted content checks", r"edition_tools/ext/untrusted_content\.py$", ("apply", "run")),
+    ("margin notes and paragraph numbers", r"edition_tools/ext/(margin_notes|paragraph_numbers)\.py$", ("apply", "run")),
+    ("page head (description, deferred scripts)", r"edition_tools/ext/page_head\.py$",
+     ("add_description", "lighten_assets")),
+    ("accessibility and previews", r"edition_tools/ext/(accessibility|previews)\.py$",
+     ("generate_named", "add_script", "run", "apply")),
+    ("layout.html override (search scripts left out)", r"edition_tools/ext/templates/layout\.html$",
+     ("block_extrahead",)),
+    ("search-index repair (index entries kept)", r"edition_tools/ext/search_index\.py$", ("load",)),
+    ("gzip copies (precompress)", r"edition_tools/ext/precompress\.py$", ("compress_output",)),
+    ("LaTeX-only: title page and PDF metadata, in conf.py", r"edition_tools/ext/latex_edition\.py$",
+     ("title_page", "pdf_metadata")),
+    ("bibliography style: plugin look-up", r"edition_tools/ext/bibliography_style\.py$", ("preload_plugins",)),
+)
+
+#: Runs sphinx-build under cProfile with a CPU-time clock: on a shared
+#: machine, wall time would count other programs' turns.
+PROFILE_RUNNER = (
+    "import cProfile, sys, time; from sphinx.cmd.build import main; "
+    "profile = cProfile.Profile(time.process_time); status = profile.runcall(main, sys.argv[2:]); "
+    "profile.dump_stats(sys.argv[1]); sys.exit(status)"
+)
+
+
+def account_times(stats: dict) -> list[tuple[str, float]]:
+    """The CPU seconds of each of :data:`ACCOUNTS` in a cProfile ``stats`` table."""
+    result = []
+    for label, file_pattern, functions in ACCOUNTS:
+        pattern = re.compile(file_pattern)
+        seconds = sum(
+            cumulative for (filename, _, function), (_, _, _, cumulative, _) in stats.items()
+            if function in functions and pattern.search(Path(filename).as_posix())
+        )
+        result.append((label, seconds))
+    return result
+
+
+#: Functions listed in the profile's top entries: the edition's share of the build.
+EDITION_CODE = re.compile(r"edition_tools/|sphinxcontrib/bibtex/|pybtex/(?:database/input|style/formatting/__init__)")
+
+
+def profile_clean_build(work: Path, top: int) -> str:
+    """Profile one clean build of the edition with cProfile; return its breakdown as Markdown.
+
+    cProfile slows Python code by some 2–3 times, unevenly: the shares are a
+    guide to where the time goes, the benchmark's paired runs the measure.
+    """
+    import pstats
+
+    project = copy_project(work / "edition-profiled")
+    output, stats_file = work / "out-profiled", work / "clean-build.pstats"
+    command = [sys.executable, "-c", PROFILE_RUNNER, str(stats_file), *sphinx_html(project, output)[3:]]
+    sample = run_measured(command, cwd=project)
+    if sample.returncode != 0:
+        return f"The profiled build failed (exit status {sample.returncode}).\n"
+    stats = pstats.Stats(str(stats_file)).stats  # type: ignore[attr-defined]
+    accounts = account_times(stats)
+    total = accounts[0][1] or 1.0
+    root = Path(project).as_posix()
+    site = re.compile(r"^.*/site-packages/")
+    rows = sorted(
+        ((cumulative, calls, f"{site.sub('', Path(filename).as_posix().removeprefix(root + '/'))}:{line}({name})")
+         for (filename, line, name), (_, calls, _, cumulative, _) in stats.items()
+         if EDITION_CODE.search(Path(filename).as_posix())),
+        reverse=True,
+    )[:top]
+    lines = [
+        f"One clean build under cProfile, on a CPU-time clock ({sample.cpu:.2f} s CPU with the profiler's "
+        "overhead). Each line is the cumulative time of the functions that do it:",
+        "",
+        "| what | CPU s under the profiler | share of the process |",
+        "| --- | ---: | ---: |",
+        *(f"| {label} | {seconds:.3f} | {seconds / total:.1%} |" for label, seconds in accounts),
+        "",
+        f"Top {len(rows)} entries of the edition's own share (its extensions, sphinxcontrib-bibtex, pybtex's parser "
+        "and formatter), by cumulative time:",
+        "",
+        "| cumulative CPU s | calls | function |",
+        "| ---: | ---: | --- |",
+        *(f"| {cumulative:.3f} | {calls} | `{where}` |" for cumulative, calls, where in rows),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _fmt(value: Spread | None, unit: str = "") -> str:
@@ -239,29 +385,43 @@ def _paired(a: Case | None, b: Case | None, what: str) -> Spread | None:
     return paired_ratios(a.values(what), b.values(what))
 
 
-def _target(what: str, a: Case | None, b: Case | None, limit: float, shown: str = "") -> Target:
+def _target(what: str, a: Case | None, b: Case | None, limit: float | None, shown: str = "") -> Target:
+    """A paired ratio ``a / b`` against ``limit`` (``None``: reported, not judged)."""
+    if a is None or b is None:  # left out with --cases
+        return Target(what, "not measured", shown or f"≤ {limit}", None)
     cpu, wall = _paired(a, b, "cpu"), _paired(a, b, "wall")
     return Target(what, f"{_fmt(cpu)} (wall {_fmt(wall)})", shown or f"≤ {limit}",
-                  None if cpu is None else cpu.median <= limit)
+                  None if cpu is None or limit is None else cpu.median <= limit)
 
 
 def evaluate(cases: dict[str, Case], scales: list[Scale]) -> list[Target]:
-    """Set the measurements against the issue's targets (CPU time; see above)."""
+    """Set the measurements against the targets (CPU time; see above)."""
+    get = cases.get
     targets = [
-        _target("clean build, edition / bare baseline", cases["edition"], cases["baseline"], 1.15),
-        _target("rebuild after editing one annotation / clean build", cases["incremental"], cases["edition"], 0.6),
+        _target("clean build, edition / same-pages yardstick", get("edition"), get("same-pages"), 1.15),
+        *([_target("clean build, edition before the change / same-pages yardstick", get("before"), get("same-pages"),
+                   None, "none (reported beside it)"),
+           _target("clean build, edition / edition before the change", get("edition"), get("before"), None,
+                   "none (reported)")] if "before" in cases else []),
+        # The older yardstick, kept for comparison: it has 6 pages to the edition's 33.
+        _target("clean build, edition / bare baseline (article text only)", get("edition"), get("baseline"), None,
+                "none (reported beside it)"),
+        _target("rebuild after editing one annotation / clean build", get("incremental"), get("edition"), 0.35),
     ]
-    noop = cases["noop"]
-    if noop.samples:
+    noop = cases.get("noop")
+    if noop is not None and noop.samples:
         last = noop.samples[-1].output
         read, written, changed = pages_read(last), pages_written(last), configuration_changed(last)
         targets.append(Target(
             "no-op rebuild", f"{read} read, {written} written, configuration {'changed' if changed else 'unchanged'}",
             "0 read, 0 written, unchanged", read == 0 and written == 0 and not changed))
-    check = cases["check"]
-    cpu, wall = check.spread("cpu"), check.spread("wall")
-    targets.append(Target("make check on the edition", f"{_fmt(cpu, ' s')} (wall {_fmt(wall, ' s')})", "< 0.3 s",
-                          None if cpu is None else cpu.median < 0.3))
+    check = cases.get("check")
+    if check is None:
+        targets.append(Target("make check on the edition", "not measured", "< 0.2 s", None))
+    else:
+        cpu, wall = check.spread("cpu"), check.spread("wall")
+        targets.append(Target("make check on the edition", f"{_fmt(cpu, ' s')} (wall {_fmt(wall, ' s')})",
+                              "< 0.2 s", None if cpu is None else cpu.median < 0.2))
     by_factor = {scale.factor: scale for scale in scales}
     if 1 in by_factor and 100 in by_factor:
         one, hundred = by_factor[1], by_factor[100]
@@ -303,7 +463,7 @@ def _case_row(case: Case) -> str:
 
 
 def markdown_report(info: dict, cases: list[Case], scales: list[Scale], targets: list[Target],
-                    notes: dict[str, str], plot: str, reader: str = "") -> str:
+                    notes: dict[str, str], plot: str, reader: str = "", profile: str = "") -> str:
     """The report as Markdown: machine, costs, targets, scaling."""
     lines = [
         f"Measured on {info['date']}: {info['cpus']} CPUs ({info['cpu_model']}), Python {info['python']}, "
@@ -338,6 +498,8 @@ def markdown_report(info: dict, cases: list[Case], scales: list[Scale], targets:
         notes = notes | {f"{s.factor}×": s.note for s in scales if s.note}
         if plot:
             lines += ["", f"Plot of the scaling: `{plot}`."]
+    if profile:
+        lines += ["", "Profile of a clean build of the edition:", "", profile.rstrip("\n")]
     if reader:
         lines += ["", "Reader (Lighthouse):", "", reader]
     if notes:
@@ -402,12 +564,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--reader-runs", type=int, default=int(os.environ.get("BENCH_READER_RUNS", 3)),
                         help="Lighthouse runs per page and site; 0 skips the reader section "
                              "(BENCH_READER_RUNS, default 3)")
+    parser.add_argument("--cases", default=",".join(CASE_KEYS),
+                        help=f"the commands to measure in turn, comma-separated, from {', '.join(CASE_KEYS)} "
+                             "(default: all)")
+    parser.add_argument("--before", default="", metavar="REV",
+                        help="also build the edition as of the git revision REV, in turn with the others, "
+                             "and report the ratios to it")
+    parser.add_argument("--profile", type=int, default=int(os.environ.get("BENCH_PROFILE", 25)), metavar="N",
+                        help="profile one clean build with cProfile and report its top N entries; 0 skips it "
+                             "(BENCH_PROFILE, default 25)")
     parser.add_argument("--out", type=Path, default=OUTPUT, help="where to write the report (default _build/bench)")
     parser.add_argument("--record", type=Path, metavar="PAGE",
-                        help=f"also write the report into PAGE between the lines {RECORD_BEGIN!r} and {RECORD_END!r}")
+                        # argparse formats help with %: the markers' own % are doubled.
+                        help=f"also write the report into PAGE between the lines {RECORD_BEGIN!r} and {RECORD_END!r}"
+                        .replace("%", "%%"))
     args = parser.parse_args(argv)
     if args.runs < 1 or args.scale_runs < 1 or args.reader_runs < 0:
         parser.error("--runs and --scale-runs must be at least 1, --reader-runs at least 0")
+    keys = [key for key in args.cases.replace(" ", "").split(",") if key]
+    if unknown := sorted(set(keys) - set(CASE_KEYS)):
+        parser.error(f"--cases: unknown {', '.join(unknown)}; choose from {', '.join(CASE_KEYS)}")
     factors = _int_list(args.scales)
     if factors and 1 not in factors:
         factors = [1, *factors]  # ratios are taken to the 1× edition
@@ -415,11 +591,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     info = machine()
     with tempfile.TemporaryDirectory(prefix="edition-bench-") as temporary:
         work = Path(temporary)
-        cases, notes = main_cases(work)
+        cases, notes = main_cases(work, keys, args.before)
         _log(f"{len(cases)} commands, {args.runs} runs each in turn after a warm-up")
         run_in_turn(cases, args.runs)
         reader, reader_reason = [], reader_bench.missing_tools() if args.reader_runs else "--reader-runs 0"
-        built = all(case.samples for case in cases if case.key in ("edition", "baseline"))
+        built = {case.key for case in cases if case.samples} >= {"edition", "baseline"}
         if not reader_reason and not built:
             reader_reason = "a clean build of the edition or the baseline failed"
         if reader_reason:
@@ -429,6 +605,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _log(f"reader: Lighthouse, {args.reader_runs} run(s) per page and site in turn")
             reader = reader_bench.audit_sites(work / "out-edition", work / "out-baseline", args.reader_runs,
                                               args.out / "lighthouse", log=_log)
+        profile = ""
+        if args.profile:
+            _log(f"profile: one clean build of the edition under cProfile, top {args.profile} entries")
+            profile = profile_clean_build(work, args.profile)
         scales = scaling_cases(work, factors) if factors else []
         if scales:
             _log(f"scaling: {factors}, {args.scale_runs} run(s) each in turn")
@@ -443,7 +623,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     plot = args.out / "scaling.png"
     plotted = draw_scaling(scales, plot)
     shown = plot.relative_to(ROOT).as_posix() if plot.is_relative_to(ROOT) else plot.name
-    report = markdown_report(info, cases, scales, targets, notes, shown if plotted else "", reader_section)
+    report = markdown_report(info, cases, scales, targets, notes, shown if plotted else "", reader_section, profile)
     (args.out / "results.md").write_text(report, encoding="utf-8")
     every = cases + [case for scale in scales for case in scale.cases]
     data = {

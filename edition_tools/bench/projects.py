@@ -8,6 +8,8 @@ temporary folder.
   same article text, split into the same pages, as plain MyST with
   sphinx-book-theme and nothing else (no annotations, glossary, bibliography
   or local extensions).
+* :func:`write_same_pages` writes the fairer yardstick: the edition's own
+  pages, every role reduced to its text, built with MyST and the theme alone.
 * :func:`edit_one_annotation` changes the text of one footnote, as a
   contributor does between two builds.
 * :func:`write_synthetic` turns a copy into an edition *k* times larger: the
@@ -91,6 +93,66 @@ def write_baseline(dest: Path, root: Path = ROOT) -> Path:
     index = f"# {_title(cover.read_text(encoding='utf-8'))}\n\n{toctree}\n"
     (dest / "index.md").write_text(index, encoding="utf-8")
     (dest / "conf.py").write_text(_BASELINE_CONF, encoding="utf-8")
+    return dest
+
+
+# -- The same-pages yardstick ---------------------------------------------------
+
+_SAME_PAGES_CONF = '''"""The edition's own pages, bare: what Sphinx and the theme alone cost for them."""
+project = "Same pages"
+extensions = ["myst_parser"]
+myst_enable_extensions = ["colon_fence", "deflist"]
+html_theme = "sphinx_book_theme"
+root_doc = "docs/index"
+source_suffix = {".md": "markdown"}
+include_patterns = ["docs/**", "glossary/**"]
+exclude_patterns = ["_build"]
+'''
+
+#: A fenced directive that only the edition's extensions (or sphinxcontrib-bibtex) know.
+EDITION_DIRECTIVE = re.compile(
+    r"^(?P<fence>`{3,}|:{3,})\{(?:bibliography|citation-index|glossary-entries)\}.*?^(?P=fence)[ \t]*$\n?",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def _role_text(match: re.Match[str]) -> str:
+    """What a bare build shows for a role: its text; nothing for a citation."""
+    role, content = match.group("role"), match.group("content")
+    if role.startswith("cite"):
+        return ""
+    explicit = EXPLICIT_TARGET.match(content)
+    return explicit.group("text") if explicit else content
+
+
+def bare_page(text: str) -> str:
+    """Return a MyST page with every role reduced to its text and the edition's directives removed.
+
+    ``{term}`Taliban``` becomes ``Taliban``, ``{term}`x <y>``` becomes ``x``,
+    a ``{cite:p}`` role disappears (with the space before it), and the
+    ``bibliography``, ``citation-index`` and ``glossary-entries`` directives
+    go: a bare build knows none of them.
+    """
+    text = EDITION_DIRECTIVE.sub("", text)
+    text = re.sub(r"[ \t]*\{cite(?::[a-z]+)*\}`[^`]*`", "", text)
+    return ROLE.sub(_role_text, text)
+
+
+def write_same_pages(dest: Path, root: Path = ROOT) -> Path:
+    """Write the same-pages yardstick into ``dest`` and return it.
+
+    The edition's ``docs/`` and ``glossary/`` pages, made bare by
+    :func:`bare_page`, built with ``myst_parser`` (``colon_fence``,
+    ``deflist``) and sphinx-book-theme alone: the difference between its
+    build and the edition's is what the edition's extensions,
+    sphinxcontrib-bibtex and their post-build steps cost, page count apart.
+    """
+    for folder in ("docs", "glossary"):
+        for page in sorted((root / folder).rglob("*.md")):
+            copy = dest / page.relative_to(root)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_text(bare_page(page.read_text(encoding="utf-8")), encoding="utf-8")
+    (dest / "conf.py").write_text(_SAME_PAGES_CONF, encoding="utf-8")
     return dest
 
 

@@ -91,7 +91,9 @@ def run(function: Callable, *arguments: object) -> list[Problem]:
 
 
 #: The order of CONTRIBUTING's table: annotations first, reading a file last.
-_TABLE_ORDER = ("annotations", "bibliography", "unsafe_content", "links", "run", "glossary", "events", "files")
+_TABLE_ORDER = (
+    "annotations", "receipts", "cover", "bibliography", "unsafe_content", "links", "run", "glossary", "events", "files",
+)
 
 
 def rule_table() -> str:
@@ -112,7 +114,18 @@ def rule_table() -> str:
 
 def load() -> dict[str, Rule]:
     """Import every rule module, so that every rule is registered; return :data:`RULES`."""
-    from edition_tools.check import annotations, bibliography, events, files, glossary, links, run, unsafe_content  # noqa: F401
+    from edition_tools.check import (  # noqa: F401
+        annotations,
+        bibliography,
+        cover,
+        events,
+        files,
+        glossary,
+        links,
+        receipts,
+        run,
+        unsafe_content,
+    )
 
     return RULES
 

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Importing a rule module registers its rules.
-from edition_tools.check import annotations, bibliography, events, glossary, links, unsafe_content  # noqa: F401
+from edition_tools.check import (  # noqa: F401
+    annotations, bibliography, cover, events, glossary, links, receipts, unsafe_content,
+)
 from edition_tools.check.bibliography import BibliographyContext, cited_keys, read_bibliography
 from edition_tools.check.context import EditionContext, PageContext, TermDefinition
 from edition_tools.check.files import MAX_BYTES, read_text

@@ -73,6 +73,7 @@ from edition_tools.core.conventions import (
 )
 from edition_tools.core.fidelity import article_pages
 from edition_tools.core.pages import Located, new_markdown_parser, parse_page
+from edition_tools.core.receipts import CheckedClaim, load_receipts
 from edition_tools.core.problems import Problem, display_path
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -507,7 +508,35 @@ def tags(kind_line: KindLine) -> list[str]:
     return found
 
 
-def annotation(article: Article, note: Note, marker: Marker, kind_line: KindLine, sources: dict[str, Source]) -> dict:
+def evidence(claim: CheckedClaim | None, note: Note, sources: dict[str, Source]) -> list[dict]:
+    """A Fact check's receipts as bodies with the purpose ``assessing``.
+
+    Each is the source's own words (in their language, with the edition's
+    English rendering as a choice where they are not English), and names the
+    page they were read on with ``schema:isBasedOn``.
+    """
+    if claim is None:
+        return []
+    bodies = []
+    for key in note.keys:
+        receipt = claim.receipt(key)
+        if receipt is None:
+            continue
+        words = {"type": "TextualBody", "value": receipt.excerpt, "format": "text/plain",
+                 "language": receipt.language, "purpose": "assessing"}
+        if key in sources and sources[key].url:
+            words["schema:isBasedOn"] = sources[key].url
+        if receipt.english:
+            english = {"type": "TextualBody", "value": receipt.english, "format": "text/plain",
+                       "language": "en", "purpose": "assessing"}
+            bodies.append({"type": "Choice", "items": [words, english]})
+        else:
+            bodies.append(words)
+    return bodies
+
+
+def annotation(article: Article, note: Note, marker: Marker, kind_line: KindLine, sources: dict[str, Source],
+               claim: CheckedClaim | None = None) -> dict:
     """Return one W3C Web Annotation for ``note``, anchored at ``marker``."""
     motivation = kind_line.kind.motivation
     body: list[dict] = [
@@ -522,6 +551,7 @@ def annotation(article: Article, note: Note, marker: Marker, kind_line: KindLine
         }
     ]
     body += [{"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in tags(kind_line)]
+    body += evidence(claim, note, sources)
     for key in note.keys:
         if key in sources and sources[key].url:
             body.append({"type": "SpecificResource", "source": sources[key].url, "purpose": "linking"})
@@ -620,6 +650,13 @@ def export(pages: Sequence[Path] | None = None) -> tuple[dict | None, list[Probl
                 problems.append(Problem(note.path, note.line, f"annotation [^{note.label}] is defined but "
                                         "never marked in the text", "footnote-unreferenced"))
     sources = load_sources(cited)
+    try:
+        claims = load_receipts()
+    except ValueError as error:
+        path, line, message = (str(error).split(":", 2) + ["", ""])[:3]
+        problems.append(Problem(display_path(Path(path), ROOT), int(line) if line.isdigit() else 1,
+                                message.strip(), "receipt-file"))
+        claims = {}
     items = []
     for note in notes:
         kind_line = note_kind(note)
@@ -631,7 +668,7 @@ def export(pages: Sequence[Path] | None = None) -> tuple[dict | None, list[Probl
             if key not in sources:
                 problems.append(Problem(note.path, note.line, f"annotation [^{note.label}] cites {key!r}, "
                                         "which is not in sources/references.bib", "citation-unknown-key"))
-        items.append(annotation(article, note, markers[note.label], kind_line, sources))
+        items.append(annotation(article, note, markers[note.label], kind_line, sources, claims.get(note.label)))
     return (None if problems else collection(article, items)), problems
 
 

@@ -18,6 +18,16 @@ if TYPE_CHECKING:
 #: Raised whenever an extension changes what it keeps on the environment.
 ENV_VERSION = 3
 
+#: The builders that write the web site. Sphinx's EPUB builder is an HTML
+#: builder too (its format is "html"), so the site's layout, scripts and
+#: output files are tied to these names rather than to the format.
+SITE_BUILDERS = ("html", "dirhtml", "singlehtml")
+
+
+def builds_site(builder: object) -> bool:
+    """Whether ``builder`` writes the web site (not the EPUB, not the PDF)."""
+    return getattr(builder, "name", None) in SITE_BUILDERS
+
 
 def extension(setup: Callable[[Sphinx], None]) -> Callable[[Sphinx], dict[str, Any]]:
     """Declare a module's ``setup`` as one of the edition's extensions.

@@ -5,6 +5,15 @@ pybtex's ``unsrt`` formats ``@online`` like ``@misc``, which ignores the
 bibliography uses. This style prints them: author or outlet, title, outlet,
 date written out ("17 April 2025"), any note, then the address and the day it
 was consulted.
+
+Formatting an entry is the dearest step of the bibliography (some 3 ms an
+entry), and a build asked for each entry three times: sphinxcontrib-bibtex
+formats it once for the bibliography and once more for its tooltip, with the
+same style, each time the environment is updated (a rebuild after one edit
+too), and the citation index formatted it a third time. :class:`EditionStyle`
+keeps what it formatted, keyed by everything the result depends on (the
+label and the entry's type, fields and persons), and the cache is stored with
+the build environment, so a rebuild formats only the entries that changed.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from importlib.metadata import distributions
+from typing import Any
 
 import pybtex.plugin
 import sphinxcontrib.bibtex.plugin
@@ -22,6 +32,8 @@ from pybtex.style.sorting import BaseSortingStyle
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.template import field, href, join, node, optional, sentence, words
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.errors import ExtensionError
 from edition_tools.core.conventions import written_date
 from edition_tools.ext import extension
 
@@ -74,6 +86,21 @@ class SourceYearLabelStyle(BaseLabelStyle):
                 seen[base] += 1
 
 
+def entry_fingerprint(entry) -> tuple:
+    """Everything of ``entry`` its formatted text depends on, as a hashable value."""
+    return (
+        entry.key,
+        entry.type,
+        tuple(sorted(entry.fields.items())),
+        tuple((role, tuple(str(person) for person in people)) for role, people in sorted(entry.persons.items())),
+    )
+
+
+#: Formatted entries by (style class, label, fingerprint): see the module's docstring.
+#: ``setup`` makes it the dict stored on the build environment.
+_formatted: dict[tuple, Any] = {}
+
+
 class EditionStyle(UnsrtStyle):
     """``unsrt`` with a template for web pages (``@online``) and source-year labels."""
 
@@ -81,6 +108,16 @@ class EditionStyle(UnsrtStyle):
     # outside Sphinx, where setup() has not registered anything.
     default_sorting_style = SourceDateSortingStyle
     default_label_style = SourceYearLabelStyle
+
+    def format_entry(self, label, entry, bib_data=None):
+        """Format ``entry`` once per label and content (see the module's docstring)."""
+        if bib_data is not None:  # crossref data: the result depends on other entries
+            return super().format_entry(label, entry, bib_data)
+        key = (type(self).__qualname__, label, entry_fingerprint(entry))
+        formatted = _formatted.get(key)
+        if formatted is None:
+            formatted = _formatted[key] = super().format_entry(label, entry)
+        return formatted
 
     def get_online_template(self, e):
         url = field("url", raw=True)
@@ -143,9 +180,42 @@ def preload_plugins() -> None:
             wanted.discard((point.group, point.name))
 
 
+#: The attribute of the build environment that keeps the formatted entries between builds.
+CACHE_ATTRIBUTE = "edition_formatted_entries"
+
+
+def use_environment_cache(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: format into the cache the environment keeps between builds.
+
+    Entries the bibliography no longer has are dropped from it each time the
+    environment is updated (:func:`drop_unused_entries`), so it stays the size of
+    the bibliography.
+    """
+    global _formatted
+    cache = getattr(env, CACHE_ATTRIBUTE, None)
+    if not isinstance(cache, dict):
+        cache = {}
+        setattr(env, CACHE_ATTRIBUTE, cache)
+    _formatted = cache
+
+
+def drop_unused_entries(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated``, after sphinxcontrib-bibtex formatted: forget entries it did not ask for."""
+    try:
+        domain = env.get_domain("cite")
+    except ExtensionError:  # sphinxcontrib.bibtex not loaded: nothing was formatted for it
+        return
+    fingerprints = {entry_fingerprint(entry) for entry in domain.bibdata.data.entries.values()}
+    for key in [key for key in _formatted if key[2] not in fingerprints]:
+        del _formatted[key]
+
+
 @extension
 def setup(app: Sphinx) -> None:
     """Make the style available to sphinxcontrib-bibtex as ``edition``."""
+    app.connect("env-before-read-docs", use_environment_cache)
+    # After sphinxcontrib-bibtex's own env-updated handler (priority 500).
+    app.connect("env-updated", drop_unused_entries, priority=900)
     registries = _runtime_registries()
     if registries is None:  # the public way, one entry-point look-up each
         register_plugin("pybtex.style.formatting", "edition", EditionStyle, force=True)

@@ -288,6 +288,11 @@ class FillCitationIndex(SphinxPostTransform):
             for c in domain.citations
             if domain.bibliographies[c.bibliography_key].list_ == "citation"
         }
+        #: Keys whose bibliography entry was formatted in this index's style.
+        self._same_style = {
+            key for key, c in listed.items()
+            if domain.bibliographies[c.bibliography_key].style == self.config.bibtex_default_style
+        }
         style = find_plugin("pybtex.style.formatting", self.config.bibtex_default_style)()
         backend = pybtex_docutils.Backend()
         places = citation_state(self.env).by_key()
@@ -327,7 +332,10 @@ class FillCitationIndex(SphinxPostTransform):
             label = nodes.inline("", f"[{citation.formatted_entry.label}]", classes=["citation-label"])
             text += self._citation_link(citation.bibliography_key.docname, citation.citation_id, label)
             text += nodes.Text(" ")
-        text.extend(style.format_entry("", entry).text.render(backend))
+        # The text sphinxcontrib-bibtex formatted for the bibliography, in
+        # the same style: formatting it again cost as much as the bibliography.
+        formatted = citation.formatted_entry if key in self._same_style else style.format_entry("", entry)
+        text.extend(formatted.text.render(backend))
         item += text
         item += self._backlinks(places)
         return item

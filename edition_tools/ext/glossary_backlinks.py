@@ -148,6 +148,30 @@ def appearances(state: GlossaryState) -> dict[tuple[str, str], list[ArticleParag
     return found
 
 
+#: The builder's attribute that holds :func:`appearances` for the pages being written.
+_APPEARANCES = "_edition_glossary_appearances"
+
+
+def appearances_of_this_build(builder: Any, state: GlossaryState) -> dict[tuple[str, str], list[ArticleParagraph]]:
+    """:func:`appearances`, worked out once per build rather than once per glossary page.
+
+    Every glossary page asks for the same map (each term's pattern searched
+    in every paragraph); the state no longer changes once the pages are read,
+    and :func:`forget_appearances` drops the map when they are read again.
+    """
+    found = getattr(builder, _APPEARANCES, None)
+    if found is None:
+        found = appearances(state)
+        setattr(builder, _APPEARANCES, found)
+    return found
+
+
+def forget_appearances(app: Sphinx, env: Any) -> None:
+    """``env-updated``: the pages were read again; work the map out afresh."""
+    if hasattr(app.builder, _APPEARANCES):
+        delattr(app.builder, _APPEARANCES)
+
+
 # -- Nodes and directive --------------------------------------------------------
 
 
@@ -304,7 +328,7 @@ class FillGlossary(SphinxPostTransform):
         self._titles(by_key)
         placeholders = list(self.document.findall(appears_in))
         if placeholders:
-            found = appearances(state)
+            found = appearances_of_this_build(self.app.builder, state)
             for placeholder in placeholders:
                 term = by_key.get(placeholder["term"])
                 if term is None or term.docname != self.env.docname:
@@ -362,5 +386,6 @@ def setup(app: Sphinx) -> None:
     connect_state(app, glossary_state)  # purge, merge and the pages each build reads
     app.connect("doctree-read", collect)
     app.connect("env-get-updated", dependent_docs)
+    app.connect("env-updated", forget_appearances)
     app.add_post_transform(MarkTermReferences)
     app.add_post_transform(FillGlossary)

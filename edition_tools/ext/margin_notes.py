@@ -2,16 +2,17 @@
 
 sphinx-book-theme's ``use_sidenotes`` gives notes running-number ids, keeps only
 the first paragraph of a note and leaves a dead link for a second reference.
-This post-transform does the layout instead, for HTML only (LaTeX keeps real
-footnotes):
+This post-transform does the layout instead, for the site only (LaTeX and
+the EPUB keep real footnotes):
 
 * the note's id is derived from its label: ``[^kabulov-envoy]`` becomes
   ``#note-kabulov-envoy`` and its marker ``#ref-kabulov-envoy``, so a link to
   an annotation survives the addition of others;
 * the annotated paragraph and its notes are wrapped in
-  ``<div class="annotated">``, with the notes, whole, in
-  ``<div class="annotations">`` beside the text on wide screens and after it on
-  narrow ones (see ``static/edition.css``).
+  ``<div class="annotated">``, with the notes in ``<div class="annotations">``
+  beside the text on wide screens and after it on narrow ones (see
+  ``static/edition.css``); ``reading_modes.py`` then folds them into
+  disclosures.
 
 A note must be referenced exactly once; anything else is reported as a warning
 with its location, which fails the strict build.
@@ -23,7 +24,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
-from edition_tools.ext import extension
+from edition_tools.ext import SITE_BUILDERS, extension
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ class LayOutMarginNotes(SphinxPostTransform):
 
     default_priority = 5
     formats = ("html",)
+    # The EPUB keeps real footnotes (edition_tools/ext/epub_edition.py).
+    builders = SITE_BUILDERS
 
     def run(self, **kwargs: object) -> None:
         notes_by_id = {note["ids"][0]: note for note in self.document.findall(nodes.footnote)}

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from sphinx.application import Sphinx
-from edition_tools.ext import extension
+from edition_tools.ext import builds_site, extension
 
 SCRIPT = "previews.js"
 
@@ -32,7 +32,7 @@ def needs_previews(body: str) -> bool:
 
 def add_script(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Add the deferred script to this page alone when the page needs it."""
-    if needs_previews(context.get("body", "")):
+    if builds_site(app.builder) and needs_previews(context.get("body", "")):
         app.add_js_file(SCRIPT, loading_method="defer")
 
 

@@ -10,18 +10,18 @@ only; after a no-op rebuild it holds none (Sphinx issue #12599, open).
 
 :func:`restore_index_entries` puts back, before any page is written, the
 entries of the previous ``searchindex.js`` for every page that still exists
-and has none in the environment. Pages that are written again replace theirs
+and has none in the environment. It takes them from the index Sphinx itself
+loads (:class:`RestoringIndexFormat`), so the file is parsed once. Pages that are written again replace theirs
 as usual. ``tests/test_build_variants.py`` and ``tests/test_reproducible.py``
 compare the index of incremental and no-op rebuilds with a clean build's.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.search import js_index
 from edition_tools.ext import extension
 
 
@@ -39,20 +39,15 @@ def index_entries(frozen: dict) -> dict[str, list[tuple[str, str, str]]]:
     return {docname: sorted(found) for docname, found in entries.items()}
 
 
-def restore_index_entries(app: Sphinx, env: BuildEnvironment) -> None:
+def restore_index_entries(env: BuildEnvironment, frozen: dict) -> None:
     """Fill in the entries Sphinx did not keep, from the previous ``searchindex.js``."""
-    builder = app.builder
-    if builder.format != "html" or not getattr(builder, "search", False):
-        return
-    path = Path(builder.outdir) / builder.searchindex_filename
     kept = getattr(env, "_search_index_index_entries", None)
-    if kept is None or not path.is_file():
+    if kept is None:
         return
     try:
-        frozen = js_index.loads(path.read_text(encoding="utf-8"))
         previous = index_entries(frozen)
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
-        return  # Sphinx rebuilds every page when it cannot read the file
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return  # not an index this code understands: Sphinx's own entries stand
     for docname in list(kept):
         if docname not in env.all_docs:
             del kept[docname]
@@ -61,7 +56,38 @@ def restore_index_entries(app: Sphinx, env: BuildEnvironment) -> None:
             kept[docname] = previous[docname]
 
 
+class RestoringIndexFormat:
+    """The search index's file format, restoring the index entries as Sphinx loads the file.
+
+    Sphinx reads the previous ``searchindex.js`` before it writes the pages
+    (``load_indexer``); the entries are restored from what it has just parsed,
+    so the file is read once, not once more by the edition.
+    """
+
+    def __init__(self, format: Any, env: BuildEnvironment) -> None:
+        self._format, self._env = format, env
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._format, name)
+
+    def load(self, stream: Any, *args: Any, **kwargs: Any) -> Any:
+        """Load the index as Sphinx does, then put its entries back on the environment."""
+        frozen = self._format.load(stream, *args, **kwargs)
+        if isinstance(frozen, dict):
+            restore_index_entries(self._env, frozen)
+        return frozen
+
+
+def wrap_index_format(app: Sphinx) -> None:
+    """``builder-inited``: give an HTML builder with a search index the restoring format."""
+    builder = app.builder
+    if builder.format != "html" or not getattr(builder, "search", False):
+        return
+    if getattr(builder, "indexer_format", None) is not None:
+        builder.indexer_format = RestoringIndexFormat(builder.indexer_format, app.env)
+
+
 @extension
 def setup(app: Sphinx) -> None:
-    """Restore the entries once the sources are read, before pages are written."""
-    app.connect("env-updated", restore_index_entries)
+    """Restore the entries as Sphinx loads the previous index, before pages are written."""
+    app.connect("builder-inited", wrap_index_format)

@@ -12,7 +12,7 @@ import html
 from pathlib import Path
 
 from sphinx.application import Sphinx
-from edition_tools.ext import extension
+from edition_tools.ext import builds_site, extension
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -32,7 +32,7 @@ _PAGE = """<!DOCTYPE html>
 
 def write_root_page(app: Sphinx, exception: Exception | None) -> None:
     """Write ``index.html`` at the root of an HTML build."""
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not builds_site(app.builder):
         return
     if app.config.root_doc == "index" or not hasattr(app.builder, "get_target_uri"):
         return

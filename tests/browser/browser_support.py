@@ -77,7 +77,8 @@ PLACE_OF = """(id) => {
   const element = document.getElementById(id);
   if (!element) return null;
   const box = element.getBoundingClientRect();
-  const shown = box.width > 0 && box.height > 0 && getComputedStyle(element).visibility !== "hidden";
+  // checkVisibility: false inside a closed <details>, whose content keeps its boxes.
+  const shown = box.width > 0 && box.height > 0 && element.checkVisibility({visibilityProperty: true});
   const viewWidth = document.documentElement.clientWidth;
   const inView = box.top >= -1 && box.top < innerHeight - 8 && box.left >= -1 && box.right <= viewWidth + 1;
   const hit = shown ? document.elementFromPoint(box.left + Math.min(box.width / 2, 24), box.top + Math.min(box.height / 2, 8)) : null;

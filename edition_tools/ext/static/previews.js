@@ -73,12 +73,22 @@
   /** The note's content, as text and inert markup: no ids, no links. */
   function noteContent(note) {
     var fragment = document.createDocumentFragment();
-    for (var i = 0; i < note.children.length; i++) {
-      var child = note.children[i];
-      if (child.classList.contains("label")) {
-        continue; // the number and its back-link
+    // A folded note (ext/reading_modes.py): its kind line and text, unfolded.
+    var parts = [];
+    for (var n = 0; n < note.children.length; n++) {
+      var part = note.children[n];
+      parts = parts.concat(part.matches("details.note-body") ? [].slice.call(part.children) : [part]);
+    }
+    for (var i = 0; i < parts.length; i++) {
+      var child = parts[i];
+      if (child.classList.contains("label") || child.classList.contains("note-cite")) {
+        continue; // the number and its back-link; the "Cite" button
       }
       var copy = child.cloneNode(true);
+      if (child.tagName === "SUMMARY") {
+        copy = document.createElement("p");
+        copy.innerHTML = child.innerHTML;
+      }
       var marked = copy.querySelectorAll("[id]");
       copy.removeAttribute("id");
       for (var j = 0; j < marked.length; j++) {
