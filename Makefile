@@ -8,6 +8,9 @@ VENV        ?= .venv
 BUILDDIR    ?= _build
 SPHINXOPTS  ?= -W --keep-going -n
 PYTESTOPTS  ?=
+# make test runs the tests in this many processes (pytest-xdist); 1 runs them
+# in one, in order.
+TESTJOBS    ?= 2
 JOBS        ?= 1
 
 BIN         := $(VENV)/bin
@@ -53,8 +56,12 @@ lint: $(STAMP) ## Lint the Python (ruff), the CI script (shellcheck) and the wor
 # The tests marked `network` need the internet (the online link check): they
 # run in `make test-online` and the weekly workflow, so that an offline `make
 # test`, CI's included, runs every test it selects and skips none.
+#
+# The tests run in TESTJOBS processes (pytest-xdist); each build of the whole
+# edition is made once for the run, and the modules built around a fixture of
+# their own each run whole in one process (tests/conftest.py).
 test: $(STAMP) ## Run the whole offline test suite (CI runs this)
-	$(BIN)/python -m pytest -m "not network" $(PYTESTOPTS)
+	$(BIN)/python -m pytest -m "not network" $(if $(filter-out 1,$(TESTJOBS)),-n $(TESTJOBS)) $(PYTESTOPTS)
 
 test-online: $(STAMP) ## Run the tests that need the internet (the online link check)
 	$(BIN)/python -m pytest -m network $(PYTESTOPTS)
@@ -109,7 +116,7 @@ epub: $(STAMP) ## Build the edition for e-readers (EPUB 3) and print its path
 	@echo $(EPUB)
 
 .PHONY: bench
-bench: $(STAMP) $(LIGHTHOUSE_STAMP) ## Measure build, rebuild, check, PDF, scaling and reader costs into _build/bench
+bench: $(STAMP) $(LIGHTHOUSE_STAMP) ## Measure build, rebuild, check, PDF, scaling, reader and test-suite costs into _build/bench
 	$(BIN)/python -m edition_tools.bench
 
 clean: ## Remove every build product (keeps .venv)

@@ -27,8 +27,10 @@ from edition_tools.bench.projects import (
     write_same_pages,
     write_synthetic,
 )
-from edition_tools.bench.benchmark import configuration_changed, pages_read, pages_written, record
-from edition_tools.bench.process_cost import paired_ratios, run_measured, spread
+from edition_tools.bench.benchmark import (
+    configuration_changed, pages_read, pages_written, read_test_suite, record, suite_command, suite_section,
+)
+from edition_tools.bench.process_cost import Sample, paired_ratios, run_measured, spread
 from edition_tools.core.fidelity import article_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +81,34 @@ def test_sphinx_output_is_read_for_pages_and_configuration() -> None:
     assert not configuration_changed(REBUILD_OUTPUT)
     changed = "loading pickled environment... The configuration has changed (1 option: 'html_theme_options')\n"
     assert configuration_changed(changed)
+
+
+#: The end of a run of the test suite under pytest-xdist, as pytest prints it.
+SUITE_OUTPUT = """\
+........................................................................ [ 98%]
+.......                                                                  [100%]
+============================= slowest 10 durations =============================
+61.20s setup    tests/test_pdf.py::test_readme_gives_the_install_line_of_the_ci_package_list
+3.05s call     tests/browser/test_lighthouse.py::test_lighthouse_finds_nothing_to_fix_but_speed[docs/index.html]
+30.51s setup    tests/test_build.py::test_strict_build_passes_with_zero_warnings
+0.50s teardown tests/test_check.py::test_make_check_passes_on_the_edition
+============= 598 passed, 1 deselected in 201.33s (0:03:21) =============
+"""
+
+
+def test_the_test_suite_section_reads_the_outcome_and_the_slowest_phases() -> None:
+    suite = read_test_suite(2, Sample(wall=203.4, cpu=350.2, peak_rss_mib=500.0, returncode=0, output=SUITE_OUTPUT))
+    assert suite.outcome == "598 passed, 1 deselected"
+    assert [(seconds, phase) for seconds, phase, _ in suite.slowest] == [
+        (61.2, "setup"), (30.51, "setup"), (3.05, "call"), (0.5, "teardown")]
+    assert suite.slowest[2][2] == "tests/browser/test_lighthouse.py::test_lighthouse_finds_nothing_to_fix_but_speed[docs/index.html]"
+    section = suite_section(suite)
+    assert section.startswith("`make test` (2 processes): 203 s wall, 350 s CPU; 598 passed, 1 deselected.")
+    assert "| `tests/test_pdf.py::test_readme_gives_the_install_line_of_the_ci_package_list` | setup | 61.2 |" in section
+    # The command is make test's: offline tests, on as many processes, slowest ten reported.
+    assert suite_command(2)[2:] == ["pytest", "-m", "not network", "-n", "2", "-q",
+                                    "-p", "no:cacheprovider", "--durations=10"]
+    assert "-n" not in suite_command(1)
 
 
 def test_record_replaces_only_the_figures(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """The LaTeX side of the edition, checked without TeX: the generated .tex file.
 
-A small book (tests/fixtures/latex-book) has two pages of notes, each of which
+A small book (tests/roots/test-latex-book) has two pages of notes, each of which
 numbers its own notes from 1, then a bibliography page and a page after it.
 Its LaTeX shows whether edition_tools.ext.latex_edition numbers the notes through
 the book and keeps the bibliography on its page. The title page and the
@@ -17,23 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, build_root
 from edition_tools.ext import latex_edition, tex_installation
-
-BOOK = ROOT / "tests" / "fixtures" / "latex-book"
 
 
 @pytest.fixture(scope="module")
 def book_tex(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The LaTeX source of the small book, built strictly."""
-    outdir = tmp_path_factory.mktemp("latex-book")
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "latex", "-W", "--keep-going", "-n", "-q",
-         "-d", str(outdir / ".doctrees"), str(BOOK), str(outdir)],
-        capture_output=True, text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    return (outdir / "book.tex").read_text(encoding="utf-8")
+    app = build_root(tmp_path_factory.mktemp("latex"), "latex-book", "latex")
+    return (Path(app.outdir) / "book.tex").read_text(encoding="utf-8")
 
 
 def test_notes_are_numbered_through_the_book_not_per_page(book_tex: str) -> None:

@@ -23,7 +23,7 @@ from pybtex.database import parse_file
 from pybtex.richtext import Text
 from pypdf import PdfReader
 
-from conftest import ROOT, sphinx_build
+from conftest import ROOT, Build, shared, sphinx_build
 from edition_tools.ext import tex_installation
 from edition_tools.ext.latex_edition import PDF_NAME
 from edition_tools.core.article import body_paragraphs, load_metadata
@@ -81,6 +81,18 @@ def _read_runs(reader: PdfReader) -> list[Run]:
     return runs
 
 
+def make_pdf(outdir: Path) -> Build:
+    """Build the PDF into ``outdir`` as ``make pdf`` does: Sphinx's LaTeX, then latexmk."""
+    build = sphinx_build(outdir, builder="latex")
+    if build.returncode != 0:
+        return build
+    latexmk = subprocess.run(
+        ["make", "-C", str(outdir), "all-pdf", "LATEXMKOPTS=-silent", "LATEXOPTS=-halt-on-error"],
+        capture_output=True, text=True,
+    )
+    return Build(outdir, latexmk.returncode, latexmk.stdout[-3000:] + latexmk.stderr[-3000:])
+
+
 @pytest.fixture(scope="session")
 def pdf(tmp_path_factory: pytest.TempPathFactory) -> Pdf:
     """The PDF of the edition, built once, as ``make pdf`` builds it."""
@@ -93,14 +105,9 @@ def pdf(tmp_path_factory: pytest.TempPathFactory) -> Pdf:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    outdir = tmp_path_factory.mktemp("latex")
-    build = sphinx_build(outdir, "-d", str(outdir / ".doctrees"), builder="latex")
+    build = shared(tmp_path_factory, "pdf", make_pdf)
     assert build.returncode == 0, build.stderr
-    latexmk = subprocess.run(
-        ["make", "-C", str(outdir), "all-pdf", "LATEXMKOPTS=-silent", "LATEXOPTS=-halt-on-error"],
-        capture_output=True, text=True,
-    )
-    assert latexmk.returncode == 0, latexmk.stdout[-3000:] + latexmk.stderr[-3000:]
+    outdir = build.outdir
     log = (outdir / f"{PDF_NAME}.log").read_text(encoding="utf-8", errors="replace")
     idx = outdir / f"{PDF_NAME}.idx"
     entries = len(idx.read_text(encoding="utf-8", errors="replace").splitlines()) if idx.exists() else 0

@@ -9,56 +9,20 @@ not find the configuration changed.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from conftest import Build, sphinx_build
 from edition_tools.bench.benchmark import configuration_changed, pages_read, pages_written
 from edition_tools.ext.precompress import write_copies
 
-ROOT = Path(__file__).resolve().parent.parent
-#: A fixed build time: 11 June 2025, the article's date.
-SOURCE_DATE_EPOCH = "1749600000"
-
-
-@dataclass
-class Run:
-    outdir: Path
-    returncode: int
-    output: str
-
-
-def build(outdir: Path, *options: str) -> Run:
-    """A strict HTML build of the work tree into ``outdir``, its output kept."""
-    command = [
-        sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n",
-        "-d", str(outdir / ".doctrees"), *options, str(ROOT), str(outdir),
-    ]
-    env = os.environ | {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
-    return Run(outdir, result.returncode, result.stdout + result.stderr)
-
-
-@pytest.fixture(scope="session")
-def serial_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Run]:
-    """Two clean serial builds into two folders."""
-    first = build(tmp_path_factory.mktemp("serial-a"))
-    second = build(tmp_path_factory.mktemp("serial-b"))
-    assert first.returncode == 0, first.output
-    assert second.returncode == 0, second.output
-    return first, second
-
-
-@pytest.fixture(scope="session")
-def parallel_build(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """A clean build with two processes."""
-    run = build(tmp_path_factory.mktemp("parallel"), "-j", "2")
-    assert run.returncode == 0, run.output
-    return run
+@pytest.fixture(scope="module")
+def serial_builds(html_build: Build, tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, Build]:
+    """Two clean serial builds into two folders: the session's and one more."""
+    second = sphinx_build(tmp_path_factory.mktemp("serial-b"))
+    assert second.returncode == 0, second.stderr
+    return html_build, second
 
 
 def html_files(outdir: Path) -> dict[str, bytes]:
@@ -76,44 +40,48 @@ def differing(first: Path, second: Path) -> list[str]:
     return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
 
 
-def test_two_clean_builds_give_byte_identical_html(serial_builds: tuple[Run, Run]) -> None:
+def test_two_clean_builds_give_byte_identical_html(serial_builds: tuple[Build, Build]) -> None:
     first, second = serial_builds
     assert len(html_files(first.outdir)) > 10
     assert differing(first.outdir, second.outdir) == []
 
 
 def test_parallel_build_gives_the_same_html_as_the_serial_build(
-    serial_builds: tuple[Run, Run], parallel_build: Run
+    serial_builds: tuple[Build, Build], parallel_build: Build
 ) -> None:
-    # Annotation ids, paragraph anchors, citations and every backlink included.
-    assert "WARNING" not in parallel_build.output
+    # Annotation ids, paragraph anchors, citations and every backlink
+    # included; the glossary, the citation index and the general index, which
+    # merge what each process read, too, and the search index.
+    assert "WARNING" not in parallel_build.stderr
     assert differing(serial_builds[0].outdir, parallel_build.outdir) == []
+    serial_index, parallel_index = (run.outdir / "searchindex.js" for run in (serial_builds[0], parallel_build))
+    assert parallel_index.read_bytes() == serial_index.read_bytes()
 
 
-def test_no_page_carries_the_path_of_its_build(serial_builds: tuple[Run, Run]) -> None:
+def test_no_page_carries_the_path_of_its_build(serial_builds: tuple[Build, Build]) -> None:
     first = serial_builds[0]
     leaking = [name for name, data in html_files(first.outdir).items() if str(first.outdir).encode() in data]
     assert leaking == []
 
 
-def test_no_op_rebuild_reads_and_writes_nothing(serial_builds: tuple[Run, Run]) -> None:
+def test_no_op_rebuild_reads_and_writes_nothing(serial_builds: tuple[Build, Build]) -> None:
     clean = serial_builds[1]
-    assert pages_read(clean.output) > 5 and not configuration_changed(clean.output)
+    assert pages_read(clean.stderr) > 5 and not configuration_changed(clean.stderr)
     search_index = (clean.outdir / "searchindex.js").read_bytes()
     assert b'"indexentries":{"' in search_index
-    again = build(clean.outdir)
-    assert again.returncode == 0, again.output
+    again = sphinx_build(clean.outdir)
+    assert again.returncode == 0, again.stderr
     # The themes used to change config values as they started, so that every
     # rebuild reported "The configuration has changed" (see conf.py).
-    assert not configuration_changed(again.output), again.output
-    assert (pages_read(again.output), pages_written(again.output)) == (0, 0)
+    assert not configuration_changed(again.stderr), again.stderr
+    assert (pages_read(again.stderr), pages_written(again.stderr)) == (0, 0)
     # Sphinx would write the search index again without its index entries
     # (edition_tools/search_index.py).
     assert (clean.outdir / "searchindex.js").read_bytes() == search_index
 
 
 def test_clean_builds_give_byte_identical_compressed_copies(
-    serial_builds: tuple[Run, Run], parallel_build: Run,
+    serial_builds: tuple[Build, Build], parallel_build: Build,
 ) -> None:
     # The first serial build and the parallel one: the second serial build
     # is rebuilt in place by the no-op test.

@@ -28,7 +28,10 @@ What is measured:
 * the reader's side (:mod:`.reader_bench`): Lighthouse 12 on the cover and
   every article page of the edition and of the bare baseline just built,
   served on loopback with gzip. Skipped, with the reason, where Node.js,
-  Chromium or Lighthouse is missing.
+  Chromium or Lighthouse is missing;
+* the test suite: ``make test``'s pytest command run once, its wall time and
+  its ten slowest tests (pytest's ``--durations``). It takes minutes:
+  ``--test-suite-jobs 0`` (``BENCH_TEST_JOBS=0``) skips it.
 
 Targets are judged on CPU time: a serial build waits for nothing but the
 processor, so on an idle machine its wall time equals its CPU time, while on a
@@ -38,9 +41,10 @@ are reported beside them.
 It prints the tables and writes them, as Markdown and JSON, with a plot of the
 scaling and Lighthouse's reports, into ``_build/bench/``. The number of runs
 and the scales come from the options or from ``BENCH_RUNS``,
-``BENCH_SCALE_RUNS``, ``BENCH_SCALES`` and ``BENCH_READER_RUNS``; ``--cases``
-picks some of the commands (for example ``--cases same-pages,edition
---scales "" --reader-runs 0`` measures the main ratio alone).
+``BENCH_SCALE_RUNS``, ``BENCH_SCALES``, ``BENCH_READER_RUNS`` and
+``BENCH_TEST_JOBS``; ``--cases`` picks some of the commands (for example
+``--cases same-pages,edition --scales "" --reader-runs 0`` measures the main
+ratio alone).
 """
 
 from __future__ import annotations
@@ -463,8 +467,9 @@ def _case_row(case: Case) -> str:
 
 
 def markdown_report(info: dict, cases: list[Case], scales: list[Scale], targets: list[Target],
-                    notes: dict[str, str], plot: str, reader: str = "", profile: str = "") -> str:
-    """The report as Markdown: machine, costs, targets, scaling."""
+                    notes: dict[str, str], plot: str, reader: str = "", profile: str = "",
+                    suite: str = "") -> str:
+    """The report as Markdown: machine, costs, targets, scaling, profile, reader, test suite."""
     lines = [
         f"Measured on {info['date']}: {info['cpus']} CPUs ({info['cpu_model']}), Python {info['python']}, "
         f"Sphinx {info['sphinx']}, sphinx-book-theme {info['sphinx_book_theme']}; load average at start "
@@ -502,6 +507,8 @@ def markdown_report(info: dict, cases: list[Case], scales: list[Scale], targets:
         lines += ["", "Profile of a clean build of the edition:", "", profile.rstrip("\n")]
     if reader:
         lines += ["", "Reader (Lighthouse):", "", reader]
+    if suite:
+        lines += ["", "Test suite:", "", suite]
     if notes:
         lines += ["", *(f"- {key}: {note}" for key, note in notes.items())]
     return "\n".join(lines) + "\n"
@@ -552,6 +559,58 @@ def _int_list(text: str) -> list[int]:
     return sorted({int(part) for part in text.replace(" ", "").split(",") if part})
 
 
+# -- The test suite -------------------------------------------------------------
+
+#: A line of pytest's ``--durations`` report: "12.34s call     tests/x.py::test_y".
+DURATION = re.compile(r"^(?P<seconds>\d+\.\d+)s (?P<phase>setup|call|teardown)\s+(?P<test>\S.*)$", re.MULTILINE)
+#: pytest's last line: "=== 598 passed, 1 deselected in 201.33s (0:03:21) ===".
+OUTCOME = re.compile(r"^=+ (?P<outcome>.*?) in [\d.]+s(?: \([\d:]+\))? =+$", re.MULTILINE)
+SLOWEST = 10
+
+
+@dataclass
+class SuiteRun:
+    """One run of the offline test suite as ``make test`` runs it."""
+
+    jobs: int
+    sample: Sample
+    outcome: str
+    slowest: list[tuple[float, str, str]]  #: (seconds, phase, test id), slowest first
+
+
+def suite_command(jobs: int) -> list[str]:
+    """``make test``'s pytest command, with pytest's report of the slowest tests."""
+    parallel = ["-n", str(jobs)] if jobs > 1 else []
+    return [sys.executable, "-m", "pytest", "-m", "not network", *parallel, "-q",
+            "-p", "no:cacheprovider", f"--durations={SLOWEST}"]
+
+
+def read_test_suite(jobs: int, sample: Sample) -> SuiteRun:
+    """What the run printed: its outcome line and its slowest test phases."""
+    outcomes = OUTCOME.findall(sample.output)
+    slowest = [(float(m["seconds"]), m["phase"], m["test"].strip()) for m in DURATION.finditer(sample.output)]
+    slowest.sort(key=lambda item: -item[0])
+    return SuiteRun(jobs, sample, outcomes[-1] if outcomes else "no summary line", slowest[:SLOWEST])
+
+
+def run_test_suite(jobs: int) -> SuiteRun:
+    """Run the offline test suite once in ``jobs`` processes, timed as a whole."""
+    return read_test_suite(jobs, run_measured(suite_command(jobs), cwd=ROOT))
+
+
+def suite_section(suite: SuiteRun) -> str:
+    """The test suite's figures as Markdown: wall time, CPU time, outcome, slowest tests."""
+    lines = [
+        f"`make test` ({suite.jobs} process{'es' if suite.jobs > 1 else ''}): {suite.sample.wall:.0f} s wall, "
+        f"{suite.sample.cpu:.0f} s CPU; {suite.outcome}.",
+        "",
+        f"| the {len(suite.slowest)} slowest test phases | phase | s |",
+        "| --- | --- | ---: |",
+        *(f"| `{test}` | {phase} | {seconds:.1f} |" for seconds, phase, test in suite.slowest),
+    ]
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; return 1 if a measured command failed."""
     parser = argparse.ArgumentParser(prog="python -m edition_tools.bench.benchmark", description=__doc__.splitlines()[0])
@@ -573,14 +632,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--profile", type=int, default=int(os.environ.get("BENCH_PROFILE", 25)), metavar="N",
                         help="profile one clean build with cProfile and report its top N entries; 0 skips it "
                              "(BENCH_PROFILE, default 25)")
+    parser.add_argument("--test-suite-jobs", type=int, default=int(os.environ.get("BENCH_TEST_JOBS", 2)),
+                        help="processes for one timed run of the test suite; 0 skips the test-suite section "
+                             "(BENCH_TEST_JOBS, default 2, as make test)")
     parser.add_argument("--out", type=Path, default=OUTPUT, help="where to write the report (default _build/bench)")
     parser.add_argument("--record", type=Path, metavar="PAGE",
                         # argparse formats help with %: the markers' own % are doubled.
                         help=f"also write the report into PAGE between the lines {RECORD_BEGIN!r} and {RECORD_END!r}"
                         .replace("%", "%%"))
     args = parser.parse_args(argv)
-    if args.runs < 1 or args.scale_runs < 1 or args.reader_runs < 0:
-        parser.error("--runs and --scale-runs must be at least 1, --reader-runs at least 0")
+    if args.runs < 1 or args.scale_runs < 1 or args.reader_runs < 0 or args.test_suite_jobs < 0:
+        parser.error("--runs and --scale-runs must be at least 1, --reader-runs and --test-suite-jobs at least 0")
     keys = [key for key in args.cases.replace(" ", "").split(",") if key]
     if unknown := sorted(set(keys) - set(CASE_KEYS)):
         parser.error(f"--cases: unknown {', '.join(unknown)}; choose from {', '.join(CASE_KEYS)}")
@@ -613,6 +675,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if scales:
             _log(f"scaling: {factors}, {args.scale_runs} run(s) each in turn")
             run_in_turn([case for scale in scales for case in scale.cases], args.scale_runs)
+    suite = None
+    if args.test_suite_jobs:
+        # After the rest, on its own: it runs the suite's own builds on every core.
+        _log(f"test suite: one run in {args.test_suite_jobs} process(es)")
+        suite = run_test_suite(args.test_suite_jobs)
+    else:
+        notes["test suite"] = "not measured: --test-suite-jobs 0"
     info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
 
     by_key = {case.key: case for case in cases}
@@ -623,7 +692,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     plot = args.out / "scaling.png"
     plotted = draw_scaling(scales, plot)
     shown = plot.relative_to(ROOT).as_posix() if plot.is_relative_to(ROOT) else plot.name
-    report = markdown_report(info, cases, scales, targets, notes, shown if plotted else "", reader_section, profile)
+    report = markdown_report(info, cases, scales, targets, notes, shown if plotted else "", reader_section, profile,
+                             suite_section(suite) if suite else "")
     (args.out / "results.md").write_text(report, encoding="utf-8")
     every = cases + [case for scale in scales for case in scale.cases]
     data = {
@@ -641,6 +711,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
         "scaling": [{"factor": s.factor, "size": s.size, "note": s.note} for s in scales],
         "reader": reader_bench.to_json(reader),
+        "test_suite": suite and {"jobs": suite.jobs, **suite.sample.to_json(), "outcome": suite.outcome,
+                                 "slowest": [{"seconds": t, "phase": p, "test": n} for t, p, n in suite.slowest]},
         "targets": [vars(target) for target in targets],
         "notes": notes,
     }
@@ -650,7 +722,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(report)
     print(f"Written: {args.out / 'results.md'}, {args.out / 'results.json'}" + (f", {plot}" if plotted else ""))
     failed_audits = any(result.errors for pair in reader for result in pair)
-    return 1 if any(case.failed for case in every) or failed_audits else 0
+    suite_failed = suite is not None and suite.sample.returncode != 0
+    return 1 if any(case.failed for case in every) or failed_audits or suite_failed else 0
 
 
 if __name__ == "__main__":

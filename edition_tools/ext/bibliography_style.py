@@ -132,7 +132,7 @@ class EditionStyle(UnsrtStyle):
             # The address and the day it was read, joined by a space, not a comma.
             sentence[
                 join(sep=" ")[
-                    href[url, url],
+                    href(url)[url],
                     optional[join["(consulted ", iso_date(name="urldate"), ")"]],
                 ],
             ],

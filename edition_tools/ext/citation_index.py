@@ -307,7 +307,7 @@ class FillCitationIndex(SphinxPostTransform):
             placeholder.replace_self(nodes.container("", items, classes=["citation-index"]))
 
     def _link(self, docname: str, anchor: str, *children: nodes.Node) -> nodes.Element:
-        return make_refnode(self.app.builder, self.env.docname, docname, anchor, list(children))
+        return make_refnode(self.env._app.builder, self.env.docname, docname, anchor, list(children))
 
     def _citation_link(self, docname: str, citation_id: str, label: nodes.Node) -> nodes.Element:
         """Link ``label`` to its bibliography entry.
@@ -316,7 +316,7 @@ class FillCitationIndex(SphinxPostTransform):
         hypertarget ``cite.{docname}:{id}`` and no label for ``\\hyperref``:
         link to that target, as sphinxcontrib-bibtex's own citations do.
         """
-        if self.app.builder.name != "latex":
+        if self.env._app.builder.name != "latex":
             return self._link(docname, citation_id, label)
         return nodes.inline(
             "", "",
@@ -349,7 +349,7 @@ class FillCitationIndex(SphinxPostTransform):
         result += nodes.Text("Cited in ")
         result += nodes.inline("", str(count), classes=["citation-count"])
         result += nodes.Text(f" place{'s' if count != 1 else ''}: ")
-        html = self.app.builder.format == "html"
+        html = self.env._app.builder.format == "html"
         for index, place in enumerate(places):
             if index:
                 result += nodes.Text("; ")

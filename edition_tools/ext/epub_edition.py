@@ -57,7 +57,8 @@ from sphinx.writers.html5 import HTML5Translator
 
 from edition_tools.core.article import load_metadata
 from edition_tools.ext import extension
-from edition_tools.ext.latex_edition import EDITION, _authors, _title_parts, _written_date
+from edition_tools.core.conventions import written_date
+from edition_tools.ext.latex_edition import EDITION, authors_line, title_parts
 from edition_tools.ext.margin_notes import marker_id, note_id
 
 logger = logging.getLogger(__name__)
@@ -104,11 +105,11 @@ def metadata(article_metadata: dict | None = None) -> dict[str, str]:
     article = (article_metadata or load_metadata())["article"]
     return {
         "title": f"{article['title']}: {EDITION.lower()}",
-        "author": _authors(article["authors"]),
+        "author": authors_line(article["authors"]),
         "publisher": article["publisher"],
         "description": (
             f"{EDITION} of an article published in the {article['publication']}, "
-            f"{_written_date(article['date'])}"
+            f"{written_date(article['date'])}"
         ),
         "identifier": book_identifier(article_metadata),
         "scheme": "uuid",
@@ -270,14 +271,14 @@ class WriteCoverPage(SphinxPostTransform):
 def cover_nodes(article_metadata: dict) -> list[nodes.Element]:
     """The title and the lines of the cover page, from ``article.toml``."""
     article = article_metadata["article"]
-    title, subtitle = _title_parts(article["title"])
+    title, subtitle = title_parts(article["title"])
     publication = nodes.paragraph("", "", classes=["book-publication"])
     publication += nodes.emphasis("", article["publication"])
-    publication += nodes.Text(f", {_written_date(article['date'])}")
+    publication += nodes.Text(f", {written_date(article['date'])}")
     return [
         nodes.title("", title),
         nodes.paragraph("", subtitle, classes=["book-subtitle"]),
-        nodes.paragraph("", _authors(article["authors"]), classes=["book-authors"]),
+        nodes.paragraph("", authors_line(article["authors"]), classes=["book-authors"]),
         publication,
         nodes.paragraph("", EDITION, classes=["book-edition"]),
     ]

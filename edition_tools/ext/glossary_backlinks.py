@@ -348,7 +348,7 @@ class FillGlossary(SphinxPostTransform):
                         reference["classes"].append("glossary-term")
 
     def _link(self, docname: str, anchor: str, *children: nodes.Node) -> nodes.Element:
-        return make_refnode(self.app.builder, self.env.docname, docname, anchor, list(children))
+        return make_refnode(self.env._app.builder, self.env.docname, docname, anchor, list(children))
 
     def _appears_in(self, paragraphs: list[ArticleParagraph]) -> nodes.paragraph:
         result = nodes.paragraph(classes=["appears-in"])

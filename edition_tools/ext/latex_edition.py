@@ -148,13 +148,13 @@ class StyleParagraphNumbers(SphinxPostTransform):
                 ref += text
 
 
-def _title_parts(title: str) -> tuple[str, str]:
+def title_parts(title: str) -> tuple[str, str]:
     """Split a title at its first question mark or colon: (title, subtitle)."""
     match = re.match(r"^(.+?[?:])\s+(.+)$", title)
     return (match.group(1), match.group(2)) if match else (title, "")
 
 
-def _authors(names: list[str]) -> str:
+def authors_line(names: list[str]) -> str:
     """Join author names as a reader says them: "A, B and C"."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -166,8 +166,8 @@ def title_page(metadata: dict | None = None) -> str:
     this is an annotated edition, and carries the attribution note.
     """
     article = (metadata or load_metadata())["article"]
-    title, subtitle = (tex_text(part) for part in _title_parts(article["title"]))
-    authors = tex_text(_authors(article["authors"]))
+    title, subtitle = (tex_text(part) for part in title_parts(article["title"]))
+    authors = tex_text(authors_line(article["authors"]))
     publication = tex_text(article["publication"])
     date = tex_text(written_date(article["date"]))
     attribution = tex_text(" ".join(article["attribution"].split()))

@@ -32,7 +32,6 @@ do nothing, are hidden.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Any
 
@@ -40,23 +39,21 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from edition_tools.ext import extension
+from edition_tools.core.conventions import KINDS as CONVENTIONS_KINDS
+from edition_tools.core.conventions import KindLineError
+from edition_tools.core.conventions import read_kind_line as parse_kind_line
+from edition_tools.ext import builds_site, extension
 from edition_tools.ext.paragraph_numbers import paragraph_number
 from edition_tools.core.article import load_metadata
 from edition_tools.ext.passage_citations import cite_button, edition_year, note_passage, page_data, paragraph_passage
 
 SCRIPT = "reading.js"
 
-#: The kinds of note, as their kind line names them, with their class suffix
-#: and how a count of them reads (one, several).
-KINDS = {
-    "Context": ("context", "context", "context"),
-    "Fact check": ("fact-check", "fact check", "fact checks"),
-    "Since publication": ("since-publication", "since publication", "since publication"),
-    "Term": ("term", "term", "terms"),
-}
-#: The kind line's last node ends with the period: "Context." or "Fact check — imprecise."
-_KIND_LINE = re.compile(r"^(?P<kind>[^—.]+?)\s*(?:—\s*(?P<verdict>[^.]+?)\s*)?\.$")
+#: How a count of each kind of note reads (one, several); the kinds and their
+#: kind line are the conventions' (edition_tools/core/conventions.py).
+_COUNTED = {"Context": ("context", "context"), "Fact check": ("fact check", "fact checks"),
+            "Since publication": ("since publication", "since publication"), "Term": ("term", "terms")}
+KINDS = {name: (name.lower().replace(" ", "-"), *_COUNTED[name]) for name in CONVENTIONS_KINDS}
 
 #: Applies the reader's choice before the first paint (see reading.js, which keeps it).
 HEAD_SCRIPT = (
@@ -107,9 +104,12 @@ def read_kind_line(paragraph: nodes.paragraph) -> tuple[list[nodes.Node], str, s
     for child in paragraph.children:
         taken.append(child)
         text = "".join(node.astext() for node in taken).strip()
-        match = _KIND_LINE.match(text)
-        if match and match.group("kind") in KINDS:
-            return taken, match.group("kind"), match.group("verdict")
+        try:
+            found = parse_kind_line(text)
+        except KindLineError:
+            found = None  # the validator reports it; the note keeps its line as written
+        if found is not None:
+            return taken, found.kind.name, found.verdict
         if len(taken) > 6:
             break
     return None
@@ -147,6 +147,8 @@ class FoldAnnotations(SphinxPostTransform):
     formats = ("html",)
 
     def run(self, **kwargs: Any) -> None:
+        if not builds_site(self.app.builder):
+            return  # the EPUB keeps its notes as e-reader footnotes
         markers = {ref.get("refid"): ref for ref in self.document.findall(nodes.footnote_reference)}
         article = load_metadata()["article"]
         year = edition_year(self.config.today, article["date"][:4])
@@ -259,7 +261,7 @@ CITE_DIALOG = (
 def add_to_article_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """On a page of the article: the control, the dialog and its data, the scripts."""
     body = context.get("body", "")
-    if doctree is None or 'class="article-paragraph' not in body:
+    if doctree is None or 'class="article-paragraph' not in body or not builds_site(app.builder):
         return
     app.add_js_file(None, body=HEAD_SCRIPT, priority=100)
     app.add_js_file(SCRIPT, loading_method="defer")
