@@ -13,8 +13,11 @@ from datetime import date
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from conftest import ROOT, sphinx_build
-from test_build_variants import NOT_SOURCES, build, edit
+from conftest import ROOT, Build, sphinx_build
+from test_pdf import Pdf, outline
+
+# The PDF of the run, built once and shared with test_pdf.py (re-exported as a fixture).
+from test_pdf import pdf as pdf
 
 from edition_tools.check.events import check_events
 from edition_tools.core.article import BodyParagraph, body_paragraphs
@@ -27,6 +30,8 @@ EVENT_ROLE = re.compile(r"\{event\}`[^`<]*<([^>]*)>`")
 ARTICLE_PAGES = ("introduction", "background", "implications", "conclusions", "authors")
 #: The day the validator's fixtures are checked on: their messages name it.
 TODAY = date(2026, 12, 1)
+#: Folders of the working tree that are not the edition's sources.
+NOT_SOURCES = {".venv", "_build", ".git", ".pytest_cache", "__pycache__"}
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -201,12 +206,10 @@ def test_the_editions_article_dates_file_quotes_the_pinned_article() -> None:
 # -- Print ----------------------------------------------------------------------
 
 
-def test_the_timeline_is_a_chapter_of_the_printed_edition(tmp_path: Path) -> None:
-    """The LaTeX source: a Timeline chapter with its years, links that resolve, no markup left."""
-    outdir = tmp_path / "latex"
-    result = sphinx_build(outdir, "-d", str(tmp_path / "doctrees"), builder="latex")
-    assert result.returncode == 0, result.stderr
-    tex = next(outdir.glob("*.tex")).read_text(encoding="utf-8")
+def test_the_timeline_is_a_chapter_of_the_printed_edition(pdf: Pdf) -> None:
+    """The PDF has the chapter; its LaTeX has the years, internal links that resolve, no markup left."""
+    assert "Timeline" in [title for title, _ in outline(pdf)]
+    tex = pdf.path.with_suffix(".tex").read_text(encoding="utf-8")
     chapter = tex.split(r"\chapter{Timeline}", 1)[1].split(r"\chapter{", 1)[0]
     years = sorted({iso[:4] for iso in marked_dates()} | {(s.corrected_date or s.date)[:4] for s in statements()})
     assert re.findall(r"\\section{(\d{4})}", chapter) == years
@@ -224,25 +227,36 @@ def timeline_article(html_dir: Path) -> str:
     return str(soup(html_dir / "docs" / "timeline.html").find("article"))
 
 
-def test_a_parallel_build_gives_the_serial_builds_timeline(html_dir: Path, tmp_path: Path) -> None:
-    parallel = build(ROOT, tmp_path / "parallel", "-j", "2").outdir
-    assert (parallel / "docs" / "timeline.html").read_bytes() == (html_dir / "docs" / "timeline.html").read_bytes()
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path.name} no longer contains {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def strict(build: Build) -> Build:
+    assert build.returncode == 0, build.stderr
+    return build
+
+
+def test_a_parallel_build_gives_the_serial_builds_timeline(html_dir: Path, parallel_build: Build) -> None:
+    page = Path("docs") / "timeline.html"
+    assert (parallel_build.outdir / page).read_bytes() == (html_dir / page).read_bytes()
 
 
 def test_an_incremental_build_gives_the_clean_builds_timeline(tmp_path: Path) -> None:
     copy = tmp_path / "edition"
     shutil.copytree(ROOT, copy, ignore=lambda folder, names: [n for n in names if n in NOT_SOURCES])
     incremental = tmp_path / "incremental"
-    build(copy, incremental)
+    strict(sphinx_build(incremental, srcdir=copy))
     # A glossary entry gains an event; an article page loses one.
     edit(
         copy / "glossary" / "termez.md",
         "which opened there on 20 May 2025", "which opened there on {event}`20 May 2025 <2025-05-20>`",
     )
     edit(copy / "docs" / "introduction.md", "{event}`Monday 31 March 2025 <2025-03-31>`", "Monday 31 March 2025")
-    rebuilt = build(copy, incremental)
+    rebuilt = strict(sphinx_build(incremental, srcdir=copy))
     assert "0 added, 2 changed, 0 removed" in rebuilt.stderr
-    clean = build(copy, tmp_path / "clean").outdir
+    clean = strict(sphinx_build(tmp_path / "clean", srcdir=copy)).outdir
     assert timeline_article(incremental) == timeline_article(clean)
     entries = soup(incremental / "docs" / "timeline.html").select("li.timeline-event")
     assert any("glossary, Termez" in e.get_text() and "2025-05-20" in str(e) for e in entries)
