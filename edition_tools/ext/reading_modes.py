@@ -32,6 +32,7 @@ do nothing, are hidden.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
