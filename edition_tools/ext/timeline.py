@@ -333,12 +333,12 @@ class FillTimeline(SphinxPostTransform):
             placeholder.replace_self(sections)
 
     def _link(self, entry: TimelineEvent, anchor: str, *children: nodes.Node) -> nodes.Element:
-        link = make_refnode(self.app.builder, self.env.docname, entry.docname, anchor, list(children))
+        link = make_refnode(self.env._app.builder, self.env.docname, entry.docname, anchor, list(children))
         link["classes"].append("timeline-link")
         return link
 
     def _where(self, entry: TimelineEvent) -> list[nodes.Node]:
-        html = self.app.builder.format == "html"
+        html = self.env._app.builder.format == "html"
         if entry.place == "article":
             where = [self._link(entry, entry.anchor, nodes.Text(f"the article, ¶{entry.paragraph}"))]
             if entry.corrected_by:
