@@ -42,6 +42,7 @@ extensions = [
     "edition_tools.ext.glossary_backlinks",  # glossary: "Appears in", list of terms, link titles
     "edition_tools.ext.citation_index",  # every source with links back to where it is cited
     "edition_tools.ext.fact_checks",  # verdict badges, the fact-check table, receipts beside citations
+    "edition_tools.ext.timeline",  # {event} dates in notes; the Timeline page, by year
     "edition_tools.ext.general_index",  # index entries for the names the article mentions
     "edition_tools.ext.template_cache",  # compiled theme templates kept between builds
     "edition_tools.ext.previews",  # popups for notes, sources and terms (deferred, per page)

@@ -395,3 +395,14 @@ def test_book_address(refuri: str, expected: str) -> None:
 def test_book_pages_are_those_the_root_reaches() -> None:
     includes = {"docs/index": ["docs/a", "glossary/index"], "glossary/index": ["glossary/t"], "docs/m": ["docs/n"]}
     assert book_pages("docs/index", includes) == {"docs/index", "docs/a", "glossary/index", "glossary/t"}
+
+
+def test_the_timeline_is_a_chapter_with_dates_in_order_and_links_that_land(book: Book) -> None:
+    pages = dict(book.spine)
+    timeline = pages["docs/timeline.xhtml"]
+    dates = [time["datetime"] for time in timeline.select("li.timeline-event time.timeline-date")]
+    assert len(dates) >= 40 and dates == sorted(dates)
+    for link in timeline.select("a.timeline-link"):
+        target, anchor = link["href"].split("#")
+        page = pages[posixpath.normpath(posixpath.join("docs", target))]
+        assert page.find(id=anchor) is not None, link["href"]

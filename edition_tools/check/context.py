@@ -56,5 +56,7 @@ class EditionContext:
     terms: list[TermDefinition] = field(default_factory=list)
     #: Set by the runner: the edition's article check reads files it may not have read.
     edition: object = None
-    #: The day of the check (the cover's months may not be later).
+    #: The day of the check (the cover's months and the events may not be later).
     today: _dt.date = field(default_factory=_dt.date.today)
+    #: Every file being checked, pages or not (a data file may be named).
+    named: list[Path] = field(default_factory=list)

@@ -91,7 +91,9 @@ def run(function: Callable, *arguments: object) -> list[Problem]:
 
 
 #: The order of CONTRIBUTING's table: annotations first, reading a file last.
-_TABLE_ORDER = ("annotations", "receipts", "cover", "bibliography", "unsafe_content", "links", "run", "glossary", "files")
+_TABLE_ORDER = (
+    "annotations", "receipts", "cover", "bibliography", "unsafe_content", "links", "run", "glossary", "events", "files",
+)
 
 
 def rule_table() -> str:
@@ -113,7 +115,16 @@ def rule_table() -> str:
 def load() -> dict[str, Rule]:
     """Import every rule module, so that every rule is registered; return :data:`RULES`."""
     from edition_tools.check import (  # noqa: F401
-        annotations, bibliography, cover, files, glossary, links, receipts, run, unsafe_content,
+        annotations,
+        bibliography,
+        cover,
+        events,
+        files,
+        glossary,
+        links,
+        receipts,
+        run,
+        unsafe_content,
     )
 
     return RULES

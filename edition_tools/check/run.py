@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Importing a rule module registers its rules.
-from edition_tools.check import annotations, bibliography, cover, glossary, links, receipts, unsafe_content  # noqa: F401
+from edition_tools.check import (  # noqa: F401
+    annotations, bibliography, cover, events, glossary, links, receipts, unsafe_content,
+)
 from edition_tools.check.bibliography import BibliographyContext, cited_keys, read_bibliography
 from edition_tools.check.context import EditionContext, PageContext, TermDefinition
 from edition_tools.check.files import MAX_BYTES, read_text
@@ -216,7 +218,7 @@ def check_paths(
     edition_context = EditionContext(
         checked=[(f.path, f.shown, f.page) for f in checked_pages],
         every=[(f.path, f.shown, f.page) for f in all_pages],
-        whole=whole, root=edition.root, terms=term_definitions, edition=edition, today=today,
+        whole=whole, root=edition.root, terms=term_definitions, edition=edition, today=today, named=checked,
     )
     for function in functions("edition"):
         problems += run(function, edition_context)
