@@ -9,6 +9,7 @@ not find the configuration changed.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest

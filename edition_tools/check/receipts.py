@@ -23,8 +23,14 @@ RECEIPTS = Path("sources") / "receipts.toml"
 
 
 def _fact_checks(pages: list) -> Iterator[tuple[str, object, set[str], dict[str, int]]]:
-    """Each Fact check note of ``pages``: where it is, the note, its keys and their lines."""
+    """Each Fact check note of ``pages``: where it is, the note, its keys and their lines.
+
+    Only the pages that hold the article's paragraphs count: a Fact check
+    checks the article, and its label names it in the whole edition.
+    """
     for _, shown, page in pages:
+        if not page.paragraphs:
+            continue
         cited: dict[str, dict[str, int]] = {}
         for citation in page.citations:
             if citation.role.footnote is not None:
