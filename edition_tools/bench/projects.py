@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edition_tools.core.article import ROOT, body_paragraphs
-from edition_tools.core.conventions import CONTENT_FOLDERS, ROLE_WITH_TARGET, citation_parts, is_citation_role
+from edition_tools.core.conventions import CONTENT_FOLDERS, ROLE_WITH_TARGET, citation_parts, is_citation_role, role_text
 from edition_tools.core.fidelity import article_pages, paragraphs_from_myst
 from edition_tools.core.pages import parse_page
 
@@ -111,7 +111,7 @@ exclude_patterns = ["_build"]
 
 #: A fenced directive that only the edition's extensions (or sphinxcontrib-bibtex) know.
 EDITION_DIRECTIVE = re.compile(
-    r"^(?P<fence>`{3,}|:{3,})\{(?:bibliography|citation-index|glossary-entries)\}.*?^(?P=fence)[ \t]*$\n?",
+    r"^(?P<fence>`{3,}|:{3,})\{(?:bibliography|citation-index|glossary-entries|fact-check-table|timeline)\}.*?^(?P=fence)[ \t]*$\n?",
     re.MULTILINE | re.DOTALL,
 )
 
@@ -121,8 +121,7 @@ def _role_text(match: re.Match[str]) -> str:
     role, content = match.group("role"), match.group("content")
     if role.startswith("cite"):
         return ""
-    explicit = EXPLICIT_TARGET.match(content)
-    return explicit.group("text") if explicit else content
+    return role_text(content)
 
 
 def bare_page(text: str) -> str:
@@ -130,7 +129,8 @@ def bare_page(text: str) -> str:
 
     ``{term}`Taliban``` becomes ``Taliban``, ``{term}`x <y>``` becomes ``x``,
     a ``{cite:p}`` role disappears (with the space before it), and the
-    ``bibliography``, ``citation-index`` and ``glossary-entries`` directives
+    ``bibliography``, ``citation-index``, ``glossary-entries``, ``fact-check-table``
+    and ``timeline`` directives
     go: a bare build knows none of them.
     """
     text = EDITION_DIRECTIVE.sub("", text)
