@@ -150,6 +150,10 @@ latex_elements = {
 % over the next page's running head. The citation index's lists stand in a
 % container of that class (edition_tools/ext/citation_index.py).
 \newenvironment{sphinxclasscitation-index}{\interlinepenalty=10000\relax}{}
+% Glossary entries (description lists) are kept whole too: their citations
+% are links as well.
+\let\editionplaindescription\description
+\renewcommand{\description}{\editionplaindescription\interlinepenalty=10000\relax}
 % The table of contents is called Contents, whatever the toctree's caption.
 \addto\captionsenglish{\renewcommand{\contentsname}{Contents}}
 % The bibliography page supplies its heading; LaTeX's own is dropped and the

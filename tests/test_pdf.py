@@ -27,9 +27,9 @@ from conftest import ROOT, Build, shared, sphinx_build
 from edition_tools.ext import tex_installation
 from edition_tools.ext.latex_edition import PDF_NAME
 from edition_tools.core.article import body_paragraphs, load_metadata
-from edition_tools.core.conventions import KINDS, citation_keys, role_text
+from edition_tools.core.conventions import KINDS, role_text
 from edition_tools.core.fidelity import article_pages
-from edition_tools.core.pages import markdown_parser
+from edition_tools.core.pages import markdown_parser, parse_page
 
 #: Font sizes (bp) in the 11pt class: body text, footnote mark in the text,
 #: footnote text, and the footnote's own number at the page foot.
@@ -257,8 +257,9 @@ def cited_keys() -> list[str]:
     """Every bibliography key cited on a page of the edition."""
     keys: list[str] = []
     for page in sorted(ROOT.glob("docs/**/*.md")) + sorted(ROOT.glob("glossary/**/*.md")):
-        for group in re.findall(r"\{cite:[pt]\}`([^`]+)`", page.read_text(encoding="utf-8")):
-            keys += [k for k in citation_keys(group) if k not in keys]
+        # Read as the validator reads it: a citation shown as code is no citation.
+        for citation in parse_page(page.read_text(encoding="utf-8")).citations:
+            keys += [k for k in citation.keys if k not in keys]
     return keys
 
 

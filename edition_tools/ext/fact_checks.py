@@ -279,7 +279,7 @@ class FillFactChecks(SphinxPostTransform):
         table = nodes.table(classes=["fact-check-table", "longtable", "colwidths-given"])
         group = nodes.tgroup(cols=4)
         table += group
-        for width in (6, 34, 12, 48):
+        for width in (9, 33, 13, 45):
             group += nodes.colspec(colwidth=width)
         head = nodes.thead()
         head += self._row([nodes.Text(t) for t in ("¶", "The article's words", "Verdict", "The note")])
