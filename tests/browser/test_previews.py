@@ -22,7 +22,8 @@ FOCUSED = """() => {
     kind = "marker";
     const note = document.getElementById(element.getAttribute("href").slice(1));
     const copy = note.cloneNode(true);
-    copy.querySelector(".label").remove();
+    // The number and the "Cite" button are the note's controls, not its text.
+    copy.querySelectorAll(".label, .cite-button").forEach((control) => control.remove());
     expected = copy.textContent;
   } else if (element.matches("span.bibtex-citation a")) {
     kind = "citation";
