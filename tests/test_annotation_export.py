@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from edition_tools.core.article import load_metadata, normalise_space
 from edition_tools.export import w3c as annotation_export
 from edition_tools.export.w3c import (
     annotation_id,
@@ -27,7 +28,6 @@ from edition_tools.export.w3c import (
     export,
     load_article,
 )
-from edition_tools.core.article import load_metadata, normalise_space
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "annotation_export"
@@ -251,7 +251,7 @@ def test_notes_that_cannot_be_exported_are_reported_at_their_line() -> None:
     assert [(p.path, p.line, p.rule) for p in found] == [
         ("tests/fixtures/annotation_export/broken.md", line, rule) for line, rule, _ in sorted(expected)
     ]
-    for problem, (_, _, message) in zip(found, sorted(expected)):
+    for problem, (_, _, message) in zip(found, sorted(expected), strict=True):
         assert problem.message.startswith(message)
 
 
@@ -396,7 +396,10 @@ def test_every_target_and_selector_meets_the_w3c_specific_resource_definitions(i
         assert check("selectorDefined", target)
         quote, position = target["selector"]
         assert check("textQuoteSelectorDetected", quote) and check("textQuoteSelectorTypeValidIfPresent", quote)
-        assert check("textPositionSelectorDetected", position) and check("textPositionSelectorTypeValidIfPresent", position)
+        assert (
+            check("textPositionSelectorDetected", position)
+            and check("textPositionSelectorTypeValidIfPresent", position)
+        )
         for body in item["body"][1:]:
             if body["type"] == "SpecificResource":
                 assert check("specificeResourceDetected", body)
@@ -412,8 +415,8 @@ def test_every_fact_check_carries_its_receipts_as_evidence(items: list[dict]) ->
     for label, claim in claims.items():
         evidence = [
             body for body in annotations[label]["body"]
-            if body.get("purpose") == "assessing" and body["type"] == "TextualBody"
-            or body["type"] == "Choice" and body["items"][0].get("schema:isBasedOn")
+            if (body.get("purpose") == "assessing" and body["type"] == "TextualBody")
+            or (body["type"] == "Choice" and body["items"][0].get("schema:isBasedOn"))
             or "schema:isBasedOn" in body
         ]
         words = [body["items"][0] if body["type"] == "Choice" else body for body in evidence]

@@ -47,7 +47,7 @@ def test_a_changed_source_file_fails_on_its_pinned_sha256(tmp_path: Path) -> Non
     shutil.copytree(SOURCES, copy)
     article = copy / "article.txt"
     article.write_text(article.read_text(encoding="utf-8").replace("1998", "1999"), encoding="utf-8")
-    with pytest.raises(SourceError, match="sha256 is .* but sources/article.toml pins"):
+    with pytest.raises(SourceError, match=r"sha256 is .* but sources/article\.toml pins"):
         body_paragraphs(copy)
 
 

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-
 from conftest import Build
+
+from edition_tools.core.fidelity import article_pages
 from tests.support.internal_links import link_problems, site_pages
-from edition_tools.core.fidelity import article_pages, paragraphs_from_myst
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,7 +95,8 @@ def test_a_note_keeps_every_sentence_and_citation(html_dir: Path) -> None:
     """The layout keeps whole notes (the theme's sidenotes kept only a first paragraph)."""
     for page in article_pages():
         html = soup(html_dir / page.relative_to(ROOT).with_suffix(".html"))
-        for label, body in re.findall(r"^\[\^([^\]]+)\]:(.*?)(?=^\[\^|\Z)", page.read_text(encoding="utf-8"), re.M | re.S):
+        for label, body in re.findall(r"^\[\^([^\]]+)\]:(.*?)(?=^\[\^|\Z)", page.read_text(encoding="utf-8"),
+                                      re.M | re.S):
             note = html.find(id=f"note-{label}")
             cited = re.findall(r"\{cite:[pt]\}`([^`]+)`", body)
             keys = [key.strip() for group in cited for key in group.split(",")]

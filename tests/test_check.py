@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pytest
 
+from edition_tools.check import registry
 from edition_tools.check import run as check
+from edition_tools.check.files import MAX_BYTES
+from edition_tools.check.registry import RULES, rule_table
+from edition_tools.check.run import check_paths
 from edition_tools.core import fidelity as source_fidelity
 from edition_tools.core.article import SourceError
-from edition_tools.check.run import check_paths
-from edition_tools.check import registry
-from edition_tools.check.registry import RULES, rule_table
-from edition_tools.check.files import MAX_BYTES
 from edition_tools.core.problems import Problem
 
 ROOT = Path(__file__).resolve().parent.parent

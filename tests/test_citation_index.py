@@ -54,7 +54,7 @@ def index_entries(html_dir: Path) -> dict[str, BeautifulSoup]:
     items = page.select("li.citation-index-entry")
     keys = [item["id"].removeprefix("cite-") for item in items]
     assert len(keys) == len(set(keys)), "a work is listed twice"
-    return dict(zip(keys, items))
+    return dict(zip(keys, items, strict=True))
 
 
 def test_the_index_lists_every_work_of_the_bibliography_once(html_dir: Path) -> None:

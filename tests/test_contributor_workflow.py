@@ -88,7 +88,7 @@ def test_link_check_runs_weekly_and_on_demand() -> None:
     on = triggers(workflow)
     assert set(on) == {"schedule", "workflow_dispatch"}
     (schedule,) = on["schedule"]
-    minute, hour, day, month, weekday = schedule["cron"].split()
+    _minute, _hour, day, month, weekday = schedule["cron"].split()
     assert (day, month) == ("*", "*") and weekday.isdigit()
     assert [s["run"] for s in steps(workflow) if "run" in s] == ["make linkcheck", "make test-online"]
 

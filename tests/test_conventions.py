@@ -8,8 +8,17 @@ from pathlib import Path
 import pytest
 
 from edition_tools.core.conventions import (
-    KINDS, LINK_SCHEMES, SOURCE_SCHEMES, KindLineError, citation_keys, citation_parts, read_kind_line,
-    role_target, role_text, term_key, written_date,
+    KINDS,
+    LINK_SCHEMES,
+    SOURCE_SCHEMES,
+    KindLineError,
+    citation_keys,
+    citation_parts,
+    read_kind_line,
+    role_target,
+    role_text,
+    term_key,
+    written_date,
 )
 
 TODAY = date(2026, 3, 15)
@@ -92,7 +101,8 @@ def test_one_link_policy_for_the_build_and_the_validator() -> None:
 
 
 @pytest.mark.parametrize(
-    ("iso", "written"), [("2025-06-11", "11 June 2025"), ("2025-04", "April 2025"), ("2025", "2025"), ("2025-13", "2025-13")]
+    ("iso", "written"),
+    [("2025-06-11", "11 June 2025"), ("2025-04", "April 2025"), ("2025", "2025"), ("2025-13", "2025-13")],
 )
 def test_dates_are_written_one_way(iso: str, written: str) -> None:
     from edition_tools.ext.latex_edition import written_date as latex_date

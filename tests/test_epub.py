@@ -26,8 +26,8 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import ROOT, sphinx_build
+
 from edition_tools.core.article import load_metadata, normalise_space
 from edition_tools.core.fidelity import PARAGRAPH_LABEL, EditionParagraph, article_pages, check_fidelity
 from edition_tools.ext import builds_site
@@ -196,7 +196,8 @@ def test_the_book_opens_on_its_cover_then_the_article(book: Book) -> None:
     assert names[: 1 + len(parts)] == ["docs/index.xhtml", *parts]
     cover = normalise_space(book.spine[0][1].find("section").get_text(" "))
     attribution = " ".join(article["attribution"].split())
-    for words in [*article["authors"], article["publication"], "An annotated edition", "From Foe to Partner?", attribution]:
+    for words in [*article["authors"], article["publication"], "An annotated edition", "From Foe to Partner?",
+                  attribution]:
         assert words in cover
     assert "maintainers" not in cover.lower()
 
@@ -340,7 +341,13 @@ def test_the_zip_depends_on_contents_only(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("epoch", "expected"),
-    [(None, ZIP_EPOCH), ("", ZIP_EPOCH), ("0", ZIP_EPOCH), ("1750000000", (2025, 6, 15, 15, 6, 40)), ("1750000001", (2025, 6, 15, 15, 6, 40))],
+    [
+        (None, ZIP_EPOCH),
+        ("", ZIP_EPOCH),
+        ("0", ZIP_EPOCH),
+        ("1750000000", (2025, 6, 15, 15, 6, 40)),
+        ("1750000001", (2025, 6, 15, 15, 6, 40)),
+    ],
 )
 def test_zip_time(epoch: str | None, expected: tuple[int, ...]) -> None:
     assert zip_time(epoch) == expected

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import sphinx_build
+
 from edition_tools.core.fidelity import (
     article_pages,
     check_fidelity,
@@ -53,7 +53,7 @@ def test_each_fixture_reports_exactly_its_expected_problems(fixture: Path) -> No
     expected = expected_problems(fixture)
     problems = check_fidelity(paragraphs_from_myst(fixture), require_all=False)
     assert [(p.line, p.rule) for p in problems] == [(line, rule) for line, rule, _ in expected]
-    for problem, (_, _, message) in zip(problems, expected):
+    for problem, (_, _, message) in zip(problems, expected, strict=True):
         assert problem.message.startswith(message)
         assert problem.path.endswith(fixture.name)
 

@@ -42,7 +42,12 @@ def genindex_links(html_dir: Path) -> dict[str, set[str]]:
         ("Shanghai Cooperation Organization", {"docs/implications.html#p11"}),
         (
             "ISIS-K",
-            {"docs/background.html#p4", "docs/background.html#p5", "docs/background.html#p6", "docs/implications.html#p11"},
+            {
+                "docs/background.html#p4",
+                "docs/background.html#p5",
+                "docs/background.html#p6",
+                "docs/implications.html#p11",
+            },
         ),
         ("Prosecutor General's Office", {"docs/introduction.html#p1"}),
     ],

@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, build_root
+
 from edition_tools.ext import latex_edition, tex_installation
 
 

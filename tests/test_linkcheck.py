@@ -14,7 +14,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import ROOT, sphinx_build
 
 #: How long to wait for a host before calling the network unreachable.

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from edition_tools.core.article import load_metadata
 from edition_tools.bench.projects import FOOTNOTE_DEFINITION
-from tests.support.internal_links import site_pages
-from edition_tools.ext.page_head import DEFERRED_SCRIPTS, description
+from edition_tools.core.article import load_metadata
 from edition_tools.core.fidelity import article_pages
+from edition_tools.ext.page_head import DEFERRED_SCRIPTS, description
+from tests.support.internal_links import site_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 

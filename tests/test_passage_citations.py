@@ -10,7 +10,11 @@ from bs4 import BeautifulSoup
 
 from edition_tools.core.article import load_metadata
 from edition_tools.ext.passage_citations import (
-    edition_year, fill, note_passage, paragraph_passage, templates,
+    edition_year,
+    fill,
+    note_passage,
+    paragraph_passage,
+    templates,
 )
 
 ARTICLE = load_metadata()["article"]
@@ -36,7 +40,10 @@ def test_a_paragraph_is_cited_in_three_forms() -> None:
     ris = fill(forms["ris"], passage, ADDRESS).split("\n")
     assert ris[:3] == ["TY  - CHAP", "AU  - Turgunbaeva, Aigerim", "AU  - Ghiasi, Fayazuddin"]
     assert f"UR  - {ADDRESS}" in ris and ris[-1] == "ER  - "
-    assert "DA  - 2025/06/11" in ris and "N1  - ¶6; first published in Central Asia-Caucasus Analyst, 11 June 2025" in ris
+    assert (
+        "DA  - 2025/06/11" in ris
+        and "N1  - ¶6; first published in Central Asia-Caucasus Analyst, 11 June 2025" in ris
+    )
 
 
 def test_a_note_is_cited_as_the_editors_work() -> None:
@@ -44,7 +51,9 @@ def test_a_note_is_cited_as_the_editors_work() -> None:
     passage = note_passage("note-kabul-september-1996", "1", 2, "Context", "2026")
     address = "docs/background.html#note-kabul-september-1996"
     text = fill(forms["text"], passage, address)
-    assert text.startswith(f"The editors of the annotated edition, note 1 on ¶2 (Context), in {EDITION} (2026), on Aigerim")
+    assert text.startswith(
+        f"The editors of the annotated edition, note 1 on ¶2 (Context), in {EDITION} (2026), on Aigerim"
+    )
     assert text.endswith(f"{address}.")
     bibtex = fill(forms["bibtex"], passage, address)
     assert bibtex.startswith("@misc{editors2026kabulseptember1996,\n")

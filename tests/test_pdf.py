@@ -12,24 +12,24 @@ only. Without TeX the tests are skipped with the line that installs it; on CI
 from __future__ import annotations
 
 import os
-from collections import Counter
 import re
 import subprocess
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, Build, shared, sphinx_build
 from pybtex.database import parse_file
 from pybtex.richtext import Text
 from pypdf import PdfReader
 
-from conftest import ROOT, Build, shared, sphinx_build
-from edition_tools.ext import tex_installation
-from edition_tools.ext.latex_edition import PDF_NAME
 from edition_tools.core.article import body_paragraphs, load_metadata
 from edition_tools.core.conventions import KINDS, role_text
 from edition_tools.core.fidelity import article_pages
 from edition_tools.core.pages import markdown_parser, parse_page
+from edition_tools.ext import tex_installation
+from edition_tools.ext.latex_edition import PDF_NAME
 
 #: Font sizes (bp) in the 11pt class: body text, footnote mark in the text,
 #: footnote text, and the footnote's own number at the page foot.
@@ -314,7 +314,8 @@ def test_every_annotation_is_its_footnote_with_kind_and_citations(pdf: Pdf) -> N
     assert len(notes) >= len(expected)
     wrong = [
         f"{a.page.name} [^{a.label}] is not footnote {number}: {text[:120]!r}"
-        for a, (number, _, text) in zip(expected, notes)
+        # Not strict: there may be more footnotes than annotations (checked >= above); the extra ones are not compared.
+        for a, (number, _, text) in zip(expected, notes, strict=False)
         if not re.fullmatch(a.pattern, text)
     ]
     assert wrong == []

@@ -74,7 +74,7 @@ def test_a_report_without_a_score_or_with_an_error_is_refused() -> None:
         read_report(broken, "x.json")
     broken = report("edition-introduction")
     broken["runtimeError"] = {"code": "NO_FCP", "message": "The page did not paint any content."}
-    with pytest.raises(ValueError, match="x.json: Lighthouse failed: NO_FCP"):
+    with pytest.raises(ValueError, match=r"x\.json: Lighthouse failed: NO_FCP"):
         read_report(broken, "x.json")
 
 
@@ -154,7 +154,9 @@ def test_missing_tools_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "Node.js 16.20 is older" in reader_bench.missing_tools()
     monkeypatch.setattr(reader_bench, "_node_version", lambda: (20, 20))
     monkeypatch.setenv("CHROME_PATH", "/nonexistent/chromium")
-    assert reader_bench.missing_tools() == "/nonexistent/chromium not found (Debian package chromium, or set CHROME_PATH)"
+    assert reader_bench.missing_tools() == (
+        "/nonexistent/chromium not found (Debian package chromium, or set CHROME_PATH)"
+    )
 
 
 def test_lighthouse_is_pinned_to_version_12() -> None:
@@ -179,5 +181,7 @@ def test_the_command_audits_the_four_categories_in_a_quiet_chromium(tmp_path: Pa
     flags = next(part for part in command if part.startswith("--chrome-flags="))
     assert "--disable-background-networking" in flags and "--headless=new" in flags
     # The default (mobile) profile: nothing that changes throttling or form factor.
-    assert not any(part.startswith(("--preset", "--form-factor", "--throttling", "--screenEmulation")) for part in command)
+    assert not any(
+        part.startswith(("--preset", "--form-factor", "--throttling", "--screenEmulation")) for part in command
+    )
 

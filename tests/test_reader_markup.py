@@ -7,8 +7,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from tests.support.internal_links import site_pages
 from edition_tools.ext.previews import needs_previews
+from tests.support.internal_links import site_pages
 
 
 def soup(path: Path) -> BeautifulSoup:

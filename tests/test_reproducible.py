@@ -13,10 +13,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import Build, sphinx_build
+
 from edition_tools.bench.benchmark import configuration_changed, pages_read, pages_written
 from edition_tools.ext.precompress import write_copies
+
 
 @pytest.fixture(scope="module")
 def serial_builds(html_build: Build, tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, Build]:

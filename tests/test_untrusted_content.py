@@ -89,16 +89,19 @@ def test_the_build_fails_naming_each_unsafe_construct_at_its_line(unsafe_build: 
         (line_of("{literalinclude}"), "docutils", "File insertion disabled"),
         (line_of("{raw} html"), "docutils", '"raw" directive disabled.'),
         (line_of("{csv-table}"), "docutils", 'File and URL access deactivated; ignoring "csv-table" directive.'),
-        (line_of("attack-rst-link"), "edition.untrusted-link", "link to \"javascript:alert('attack-rst-link')\" was removed"),
+        (line_of("attack-rst-link"), "edition.untrusted-link",
+         "link to \"javascript:alert('attack-rst-link')\" was removed"),
         (line_of(".. raw:: html"), "docutils", '"raw" directive disabled.'),
         (line_of("{figure}"), "edition.untrusted-file", "image '../../"),
-        (line_of("{figure}"), "edition.untrusted-link", "link to \"javascript:alert('attack-figure-target')\" was removed"),
+        (line_of("{figure}"), "edition.untrusted-link",
+         "link to \"javascript:alert('attack-figure-target')\" was removed"),
         (line_of("{download}"), "edition.untrusted-file", "download '../../"),
         (line_of("attack-math"), "edition.untrusted-math", "math with \\href or \\url is shown as text"),
-        (line_of("{toctree}"), "edition.untrusted-link", "toctree entry \"javascript://%0Aalert('attack-toctree')\" was removed"),
+        (line_of("{toctree}"), "edition.untrusted-link",
+         "toctree entry \"javascript://%0Aalert('attack-toctree')\" was removed"),
     ])
     assert [(line, kind) for line, kind, _ in found] == [(line, kind) for line, kind, _ in expected]
-    for (_, _, message), (_, _, start) in zip(found, expected):
+    for (_, _, message), (_, _, start) in zip(found, expected, strict=True):
         assert message.startswith(start), (message, start)
 
 

@@ -66,12 +66,17 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from edition_tools.core.article import ROOT
-from edition_tools.bench.projects import (
-    copy_project, edit_one_annotation, sphinx_html, write_baseline, write_same_pages, write_synthetic,
-)
 from edition_tools.bench import reader as reader_bench
 from edition_tools.bench.process_cost import Sample, Spread, Target, paired_ratios, run_measured, spread, targets_table
+from edition_tools.bench.projects import (
+    copy_project,
+    edit_one_annotation,
+    sphinx_html,
+    write_baseline,
+    write_same_pages,
+    write_synthetic,
+)
+from edition_tools.core.article import ROOT
 
 OUTPUT = ROOT / "_build" / "bench"
 #: The markers between which ``--record`` writes the latest figures into a page.
@@ -125,7 +130,10 @@ def _run(case: Case, run: int, *, record: bool) -> None:
         return
     if record:
         case.samples.append(sample)
-    _log(f"  {'run ' + str(run) if record else 'warm-up'}: {case.label}: {sample.wall:.2f} s wall, {sample.cpu:.2f} s CPU")
+    _log(
+        f"  {'run ' + str(run) if record else 'warm-up'}: {case.label}: "
+        f"{sample.wall:.2f} s wall, {sample.cpu:.2f} s CPU"
+    )
 
 
 def run_in_turn(cases: Sequence[Case], runs: int) -> None:
@@ -162,7 +170,9 @@ def _clean(path: Path) -> Callable[[int], None]:
 def has_make_target(project: Path, target: str) -> bool:
     """Whether the project's Makefile defines ``target``."""
     makefile = project / "Makefile"
-    return makefile.exists() and re.search(rf"^{re.escape(target)}:", makefile.read_text(encoding="utf-8"), re.M) is not None
+    return makefile.exists() and (
+        re.search(rf"^{re.escape(target)}:", makefile.read_text(encoding="utf-8"), re.M) is not None
+    )
 
 
 def pdf_tools() -> list[str]:
@@ -295,7 +305,8 @@ ACCOUNTS = (
     ("glossary: collecting and filling backlinks", r"edition_tools/ext/glossary_backlinks\.py$", ("collect", "run")),
     ("general index: names in the article", r"edition_tools/ext/general_index\.py$", ("apply",)),
     ("untrusted content checks", r"edition_tools/ext/untrusted_content\.py$", ("apply", "run")),
-    ("margin notes and paragraph numbers", r"edition_tools/ext/(margin_notes|paragraph_numbers)\.py$", ("apply", "run")),
+    ("margin notes and paragraph numbers", r"edition_tools/ext/(margin_notes|paragraph_numbers)\.py$",
+     ("apply", "run")),
     ("page head (description, deferred scripts)", r"edition_tools/ext/page_head\.py$",
      ("add_description", "lighten_assets")),
     ("accessibility and previews", r"edition_tools/ext/(accessibility|previews)\.py$",
@@ -430,7 +441,8 @@ def evaluate(cases: dict[str, Case], scales: list[Scale]) -> list[Target]:
     if 1 in by_factor and 100 in by_factor:
         one, hundred = by_factor[1], by_factor[100]
         targets.append(_target("100× synthetic edition, clean build / 1×", hundred.build, one.build, 30))
-        targets.append(_target("100× synthetic edition, make check / 1×", hundred.check, one.check, 100, "≤ 100 (linear)"))
+        targets.append(_target("100× synthetic edition, make check / 1×", hundred.check, one.check, 100,
+                               "≤ 100 (linear)"))
     return targets
 
 
@@ -528,7 +540,8 @@ def draw_scaling(scales: list[Scale], path: Path) -> bool:
     figure, axes = plt.subplots(figsize=(7, 4.5), dpi=120)
     for kind, colour in (("build", "tab:blue"), ("check", "tab:orange")):
         times = [getattr(s, kind).spread("cpu").median for s in measured]
-        axes.plot(factors, times, "o-", color=colour, label=f"{'clean build' if kind == 'build' else 'make check'} (median)")
+        axes.plot(factors, times, "o-", color=colour,
+                  label=f"{'clean build' if kind == 'build' else 'make check'} (median)")
         axes.plot(factors, [times[0] * f / factors[0] for f in factors], ":", color=colour, alpha=0.6,
                   label=f"linear from {factors[0]}×")
     first = measured[0].build.spread("cpu").median
@@ -613,7 +626,8 @@ def suite_section(suite: SuiteRun) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; return 1 if a measured command failed."""
-    parser = argparse.ArgumentParser(prog="python -m edition_tools.bench.benchmark", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m edition_tools.bench.benchmark",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", 5)),
                         help="timed runs of each command, after one warm-up (BENCH_RUNS, default 5)")
     parser.add_argument("--scales", default=os.environ.get("BENCH_SCALES", "1,10,100"),

@@ -103,7 +103,7 @@ def paired_ratios(numerators: Sequence[float], denominators: Sequence[float]) ->
     """
     if len(numerators) != len(denominators):
         raise ValueError("paired series must have the same length")
-    return spread([a / b for a, b in zip(numerators, denominators) if b > 0])
+    return spread([a / b for a, b in zip(numerators, denominators, strict=True) if b > 0])
 
 
 @dataclass

@@ -24,13 +24,19 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from edition_tools.core.article import ROOT, body_paragraphs
-from edition_tools.core.conventions import CONTENT_FOLDERS, ROLE_WITH_TARGET, citation_parts, is_citation_role, role_text
+from edition_tools.core.conventions import (
+    CONTENT_FOLDERS,
+    ROLE_WITH_TARGET,
+    citation_parts,
+    is_citation_role,
+    role_text,
+)
 from edition_tools.core.fidelity import article_pages, paragraphs_from_myst
 from edition_tools.core.pages import parse_page
 
@@ -111,7 +117,8 @@ exclude_patterns = ["_build"]
 
 #: A fenced directive that only the edition's extensions (or sphinxcontrib-bibtex) know.
 EDITION_DIRECTIVE = re.compile(
-    r"^(?P<fence>`{3,}|:{3,})\{(?:bibliography|citation-index|glossary-entries|fact-check-table|timeline)\}.*?^(?P=fence)[ \t]*$\n?",
+    r"^(?P<fence>`{3,}|:{3,})\{(?:bibliography|citation-index|glossary-entries|fact-check-table|timeline)\}"
+    r".*?^(?P=fence)[ \t]*$\n?",
     re.MULTILINE | re.DOTALL,
 )
 
@@ -309,7 +316,9 @@ class _Volume:
         if is_citation_role(role):
             # Each key renamed, its pre- and post-notes kept: {see}key{p. 3}.
             new = ",".join(
-                f"{{{pre}}}" * bool(pre) + (key + self.key_tag if key in self.keys else key) + f"{{{post}}}" * bool(post)
+                f"{{{pre}}}" * bool(pre)
+                + (key + self.key_tag if key in self.keys else key)
+                + f"{{{post}}}" * bool(post)
                 for pre, key, post in citation_parts(content)
             )
             return f"{{{role}}}`{new}`"

@@ -32,9 +32,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edition_tools.core.article import ROOT
 from edition_tools.bench.process_cost import Spread, Target, spread, targets_table
 from edition_tools.bench.site_server import serve
+from edition_tools.core.article import ROOT
 from edition_tools.core.fidelity import COVER_PAGE, article_pages
 
 LIGHTHOUSE_DIR = Path(__file__).resolve().parent / "lighthouse"
@@ -212,7 +212,8 @@ def audit_sites(edition: Path, baseline: Path, runs: int, reports: Path,
     with serve(edition) as edition_url, serve(baseline) as baseline_url:
         for run in range(1, runs + 1):
             for mine, theirs in results:
-                for result, url in ((mine, edition_url + mine.page.edition), (theirs, baseline_url + theirs.page.baseline)):
+                for result, url in ((mine, edition_url + mine.page.edition),
+                                    (theirs, baseline_url + theirs.page.baseline)):
                     output = reports / f"{result.site}-{result.page.name}-{run}.json"
                     try:
                         audit = run_lighthouse(url, output)
@@ -282,7 +283,8 @@ def evaluate(results: Sequence[tuple[PageResult, PageResult]]) -> list[Target]:
     for category, minimum in MINIMUM_SCORES.items():
         worst = _worst(mine, category, highest=False)
         targets.append(Target(
-            f"reader: {category} score, every page", "not measured" if worst is None else f"{worst[0]:.2f} ({worst[1]})",
+            f"reader: {category} score, every page",
+            "not measured" if worst is None else f"{worst[0]:.2f} ({worst[1]})",
             f"≥ {minimum}", None if worst is None else worst[0] >= minimum))
     ratios = [(ratio, m.page.name) for m, b in results if (ratio := bytes_ratio(m, b)) is not None]
     worst_ratio = max(ratios, key=lambda item: item[0]) if ratios and len(ratios) == len(results) else None
@@ -377,7 +379,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="edition-reader-") as temporary:
         work = Path(temporary)
         sites = {}
-        for name, project in (("edition", copy_project(work / "edition")), ("baseline", write_baseline(work / "baseline"))):
+        for name, project in (("edition", copy_project(work / "edition")),
+                              ("baseline", write_baseline(work / "baseline"))):
             out = work / f"out-{name}"
             built = subprocess.run(sphinx_html(project, out), cwd=project, capture_output=True, text=True)
             if built.returncode != 0:

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from edition_tools.check.context import PageContext
 from edition_tools.check.registry import rule
-from edition_tools.core.conventions import KIND_LIST, KINDS, KindLineError, VERDICTS, read_kind_line
+from edition_tools.core.conventions import KIND_LIST, KINDS, VERDICTS, KindLineError, read_kind_line
 from edition_tools.core.problems import Problem
 
 #: Lower-case words (letters, digits) joined by hyphens.

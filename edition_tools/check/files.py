@@ -29,8 +29,8 @@ def _line_and_column(data: bytes, offset: int) -> tuple[int, int]:
       "save the file as UTF-8", scope="file")
 @rule("file-binary", "a file with a NUL byte: a binary file, not a page", "remove it, or save the page as plain text",
       scope="file")
-@rule("file-too-large", "a page in `docs/` or `glossary/` larger than 200 KB", "split it, or remove what does not belong",
-      scope="file")
+@rule("file-too-large", "a page in `docs/` or `glossary/` larger than 200 KB",
+      "split it, or remove what does not belong", scope="file")
 @rule("file-symlink", "a symbolic link, which could make the build publish a file from elsewhere",
       "replace it with the file itself", scope="file")
 @rule("file-unreadable", "a file that cannot be read, or is not a regular file", "check the path and its permissions",
@@ -44,7 +44,8 @@ def read_text(path: Path, shown: str, max_bytes: int | None = MAX_BYTES) -> tupl
     try:
         info = path.lstat()
     except OSError as error:
-        return None, [Problem(shown, 1, f"cannot be read ({error.strerror}); check the path and its permissions", "file-unreadable")]
+        return None, [Problem(shown, 1, f"cannot be read ({error.strerror}); check the path and its permissions",
+                              "file-unreadable")]
     if stat.S_ISLNK(info.st_mode):
         target = os.readlink(path)
         return None, [
@@ -69,7 +70,8 @@ def read_text(path: Path, shown: str, max_bytes: int | None = MAX_BYTES) -> tupl
     try:
         data = path.read_bytes()
     except OSError as error:
-        return None, [Problem(shown, 1, f"cannot be read ({error.strerror}); check the path and its permissions", "file-unreadable")]
+        return None, [Problem(shown, 1, f"cannot be read ({error.strerror}); check the path and its permissions",
+                              "file-unreadable")]
     nul = data.find(b"\0")
     if nul >= 0:
         line, column = _line_and_column(data, nul)

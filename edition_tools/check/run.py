@@ -22,7 +22,14 @@ from pathlib import Path
 
 # Importing a rule module registers its rules.
 from edition_tools.check import (  # noqa: F401
-    annotations, bibliography, cover, events, glossary, links, receipts, unsafe_content,
+    annotations,
+    bibliography,
+    cover,
+    events,
+    glossary,
+    links,
+    receipts,
+    unsafe_content,
 )
 from edition_tools.check.bibliography import BibliographyContext, cited_keys, read_bibliography
 from edition_tools.check.context import EditionContext, PageContext, TermDefinition
@@ -181,7 +188,7 @@ def check_paths(
     whole = paths is None
     bibliography_path = edition.root / BIBLIOGRAPHY
     if whole:
-        checked = edition.content_files() + [bibliography_path]
+        checked = [*edition.content_files(), bibliography_path]
     else:
         checked = expand([Path(os.path.abspath(path)) for path in paths])
     problems: list[Problem] = []
@@ -239,7 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m edition_tools.check.run",
         description=__doc__.split("\n\n")[1].replace("\n", " "),
     )
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders to check (default: the whole edition)")
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="files or folders to check (default: the whole edition)")
     arguments = parser.parse_args(argv)
     missing = [str(path) for path in arguments.paths if not os.path.lexists(path)]
     if missing:

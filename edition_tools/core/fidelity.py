@@ -156,7 +156,7 @@ def edition_paragraphs_from_html(html_dir: Path, pages: list[Path] | None = None
 def _describe(words: list[str]) -> str:
     """Quote a run of words, shortened in the middle when it is long."""
     if len(words) > 14:
-        words = words[:8] + ["…"] + words[-4:]
+        words = [*words[:8], "…", *words[-4:]]
     return "“" + " ".join(words) + "”" if words else "nothing"
 
 
@@ -174,7 +174,7 @@ def _invisible_change(old: list[str], new: list[str]) -> str:
     if len(old_text) != len(new_text):
         return ""
     changes = {
-        (a, b) for a, b in zip(old_text, new_text) if a != b
+        (a, b) for a, b in zip(old_text, new_text, strict=True) if a != b
     }
     names = [
         f"U+{ord(a):04X} {unicodedata.name(a, '?')} became U+{ord(b):04X} {unicodedata.name(b, '?')}"
@@ -214,7 +214,10 @@ def compare_paragraph(source: BodyParagraph, edition: EditionParagraph) -> list[
         else:
             line = edition.word_lines[-1] if edition.word_lines else edition.line
         if tag == "delete":
-            what = f"the article's words {_describe(old)} are missing after “{' '.join(source_words[max(0, a1 - 3):a1])}”"
+            what = (
+                f"the article's words {_describe(old)} are missing after "
+                f"“{' '.join(source_words[max(0, a1 - 3):a1])}”"
+            )
         elif tag == "insert":
             what = f"{_describe(new)} is not in the article"
         else:

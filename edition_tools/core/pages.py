@@ -35,7 +35,12 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
 from edition_tools.core.conventions import (
-    PARAGRAPH_LABEL, citation_keys, is_citation_role, role_target, role_text, term_key,
+    PARAGRAPH_LABEL,
+    citation_keys,
+    is_citation_role,
+    role_target,
+    role_text,
+    term_key,
 )
 
 #: Directives whose body is not Markdown (code, raw output, file names, rST).

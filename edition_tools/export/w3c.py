@@ -59,7 +59,7 @@ import sys
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -68,13 +68,21 @@ from markdown_it.token import Token
 
 from edition_tools.core.article import ROOT, SOURCES, body_paragraphs, load_metadata, normalise_space
 from edition_tools.core.conventions import (
-    CONTENT_FOLDERS, KIND_LIST, LINK_SCHEMES, SCHEME, KindLine, KindLineError, citation_parts,
-    is_citation_role, read_kind_line, role_text,
+    CONTENT_FOLDERS,
+    KIND_LIST,
+    LINK_SCHEMES,
+    SCHEME,
+    KindLine,
+    KindLineError,
+    citation_parts,
+    is_citation_role,
+    read_kind_line,
+    role_text,
 )
 from edition_tools.core.fidelity import article_pages
 from edition_tools.core.pages import Located, new_markdown_parser, parse_page
-from edition_tools.core.receipts import CheckedClaim, load_receipts
 from edition_tools.core.problems import Problem, display_path
+from edition_tools.core.receipts import CheckedClaim, load_receipts
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 DEFAULT_OUTPUT = ROOT / "_build" / "annotations" / "annotations.jsonld"
@@ -316,7 +324,7 @@ def load_sources(cited: Sequence[str], bibfile: Path = SOURCES / "references.bib
     ordered = style.sort(entries)
     return {
         entry.key: Source(entry.key, label, entry.fields.get("url", ""))
-        for entry, label in zip(ordered, style.format_labels(ordered))
+        for entry, label in zip(ordered, style.format_labels(ordered), strict=True)
     }
 
 
@@ -365,21 +373,21 @@ def render_html(tokens: list[Token], sources: dict[str, Source]) -> str:
     # them); the export drops those the edition does not allow, keeping their text.
     dropped: list[bool] = []
 
-    def role(self, tokens, idx, options, env):  # noqa: ANN001 - markdown-it's signature
+    def role(self, tokens, idx, options, env):
         token = tokens[idx]
         if is_citation_role(token.meta.get("name", "")):
             return _citation_html(token, sources)
         return escapeHtml(role_text(token.content))
 
-    def as_text(self, tokens, idx, options, env):  # noqa: ANN001
+    def as_text(self, tokens, idx, options, env):
         return escapeHtml(tokens[idx].content)
 
-    def link_open(self, tokens, idx, options, env):  # noqa: ANN001
+    def link_open(self, tokens, idx, options, env):
         allowed = _link_allowed(str(tokens[idx].attrs.get("href", "")))
         dropped.append(not allowed)
         return f'<a href="{escapeHtml(str(tokens[idx].attrs["href"]))}">' if allowed else ""
 
-    def link_close(self, tokens, idx, options, env):  # noqa: ANN001
+    def link_close(self, tokens, idx, options, env):
         return "" if dropped.pop() else "</a>"
 
     md.add_render_rule("myst_role", role)
@@ -444,7 +452,7 @@ def _history_available() -> bool:
 
 
 def _utc(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @cache
@@ -653,7 +661,7 @@ def export(pages: Sequence[Path] | None = None) -> tuple[dict | None, list[Probl
     try:
         claims = load_receipts()
     except ValueError as error:
-        path, line, message = (str(error).split(":", 2) + ["", ""])[:3]
+        path, line, message = [*str(error).split(":", 2), "", ""][:3]
         problems.append(Problem(display_path(Path(path), ROOT), int(line) if line.isdigit() else 1,
                                 message.strip(), "receipt-file"))
         claims = {}

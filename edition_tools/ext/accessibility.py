@@ -27,6 +27,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.writers.html5 import HTML5Translator
+
 from edition_tools.ext import extension
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

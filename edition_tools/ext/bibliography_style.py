@@ -27,17 +27,16 @@ import pybtex.plugin
 import sphinxcontrib.bibtex.plugin
 from pybtex.plugin import register_plugin
 from pybtex.richtext import Text
+from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting import BaseSortingStyle
-from pybtex.style.formatting.unsrt import Style as UnsrtStyle
-from pybtex.style.template import field, href, join, node, optional, sentence, words
+from pybtex.style.template import field, href, join, node, optional, sentence
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import ExtensionError
+
 from edition_tools.core.conventions import written_date
 from edition_tools.ext import extension
-
-
 
 
 @node
@@ -66,7 +65,11 @@ class SourceDateSortingStyle(BaseSortingStyle):
     """Sort as readers look sources up: by the name in the label, then date, then title."""
 
     def sorting_key(self, entry):
-        return (short_source(entry).casefold(), entry.fields.get("date", ""), entry.fields.get("title", "").lstrip("[").casefold())
+        return (
+            short_source(entry).casefold(),
+            entry.fields.get("date", ""),
+            entry.fields.get("title", "").lstrip("[").casefold(),
+        )
 
 
 class SourceYearLabelStyle(BaseLabelStyle):

@@ -41,12 +41,12 @@ from sphinx.util.nodes import make_refnode
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 from sphinxcontrib.bibtex.nodes import raw_latex
 
-from edition_tools.ext.bibliography_style import short_source
-from edition_tools.ext.margin_notes import note_id
-from edition_tools.ext.paragraph_numbers import paragraph_number
-from edition_tools.ext.build_state import altered_pages, connect_state, state_accessor
 from edition_tools.core.data_files import read_toml
 from edition_tools.ext import extension
+from edition_tools.ext.bibliography_style import short_source
+from edition_tools.ext.build_state import altered_pages, connect_state, state_accessor
+from edition_tools.ext.margin_notes import note_id
+from edition_tools.ext.paragraph_numbers import paragraph_number
 
 logger = logging.getLogger(__name__)
 
@@ -354,7 +354,10 @@ class FillCitationIndex(SphinxPostTransform):
             if index:
                 result += nodes.Text("; ")
             if place.kind == "note":
-                where = [nodes.Text(f"¶{place.paragraph}, note " if place.paragraph else "note "), nodes.emphasis("", place.label)]
+                where = [
+                    nodes.Text(f"¶{place.paragraph}, note " if place.paragraph else "note "),
+                    nodes.emphasis("", place.label),
+                ]
             elif place.kind == "term":
                 where = [nodes.Text("glossary, "), nodes.emphasis("", place.label)]
             else:

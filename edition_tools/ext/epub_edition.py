@@ -56,8 +56,8 @@ from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
 from edition_tools.core.article import load_metadata
-from edition_tools.ext import extension
 from edition_tools.core.conventions import written_date
+from edition_tools.ext import extension
 from edition_tools.ext.latex_edition import EDITION, authors_line, title_parts
 from edition_tools.ext.margin_notes import marker_id, note_id
 

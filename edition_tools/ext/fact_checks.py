@@ -37,13 +37,12 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
-from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from edition_tools.core.conventions import VERDICTS, KindLineError, read_kind_line
 from edition_tools.core.receipts import RECEIPTS, CheckedClaim, Receipt, load_receipts
 from edition_tools.ext import extension
-from edition_tools.ext.citation_index import citation_list
 from edition_tools.ext.build_state import altered_pages, connect_state, state_accessor
+from edition_tools.ext.citation_index import citation_list
 from edition_tools.ext.margin_notes import note_id
 from edition_tools.ext.paragraph_numbers import paragraph_number
 

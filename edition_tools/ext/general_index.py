@@ -29,9 +29,9 @@ from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from edition_tools.ext.name_matching import article_paragraphs, name_pattern, paragraph_text
 from edition_tools.core.data_files import read_toml
 from edition_tools.ext import extension
+from edition_tools.ext.name_matching import article_paragraphs, name_pattern, paragraph_text
 
 logger = logging.getLogger(__name__)
 

@@ -43,10 +43,10 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
-from edition_tools.ext.name_matching import article_paragraphs, name_pattern, normalise, paragraph_text
-from edition_tools.ext.build_state import altered_pages, connect_state, state_accessor
 from edition_tools.core.conventions import term_key
 from edition_tools.ext import extension
+from edition_tools.ext.build_state import altered_pages, connect_state, state_accessor
+from edition_tools.ext.name_matching import article_paragraphs, name_pattern, normalise, paragraph_text
 
 logger = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ The override is found through the edition's template folder, which
 from __future__ import annotations
 
 from sphinx.application import Sphinx
+
 from edition_tools.ext import extension
 
 #: The stylesheet, in ``edition_tools/static``, that draws the icons.

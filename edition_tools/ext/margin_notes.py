@@ -24,6 +24,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+
 from edition_tools.ext import SITE_BUILDERS, extension
 
 logger = logging.getLogger(__name__)

@@ -36,7 +36,9 @@ from edition_tools.core.article import load_metadata
 from edition_tools.ext import builds_site, extension
 
 #: Scripts that only act once the document is ready: deferred on every page but the search page.
-DEFERRED_SCRIPTS = frozenset({"_static/doctools.js", "_static/sphinx_highlight.js", "_static/scripts/sphinx-book-theme.js"})
+DEFERRED_SCRIPTS = frozenset(
+    {"_static/doctools.js", "_static/sphinx_highlight.js", "_static/scripts/sphinx-book-theme.js"}
+)
 PYGMENTS_CSS = "_static/pygments.css"
 #: The class :mod:`.paragraph_numbers` gives each paragraph of the article.
 ARTICLE_PARAGRAPH = "article-paragraph"

@@ -15,6 +15,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
+
 from edition_tools.ext import extension
 
 logger = logging.getLogger(__name__)

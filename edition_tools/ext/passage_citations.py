@@ -136,7 +136,8 @@ def templates(article: dict, edition: str, editors: str, year: str) -> dict[str,
             "  title        = {{title}},\n"
             f"  howpublished = {{In {_bibtex(edition)}}},\n"
             f"  year         = {{{year}}},\n"
-            f"  note         = {{On {_bibtex(by)}, {_bibtex(article['title'])}, {_bibtex(article['publication'])}, {date}}},\n"
+            f"  note         = {{On {_bibtex(by)}, {_bibtex(article['title'])}, "
+            f"{_bibtex(article['publication'])}, {date}}},\n"
             "  url          = {{address}}\n"
             "}"
         ),

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sphinx.application import Sphinx
+
 from edition_tools.ext import builds_site, extension
 
 #: File endings of the output that are text and worth compressing.

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from sphinx.application import Sphinx
+
 from edition_tools.ext import builds_site, extension
 
 SCRIPT = "previews.js"

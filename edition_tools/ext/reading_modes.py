@@ -40,12 +40,12 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from edition_tools.core.article import load_metadata
 from edition_tools.core.conventions import KINDS as CONVENTIONS_KINDS
 from edition_tools.core.conventions import KindLineError
 from edition_tools.core.conventions import read_kind_line as parse_kind_line
 from edition_tools.ext import builds_site, extension
 from edition_tools.ext.paragraph_numbers import paragraph_number
-from edition_tools.core.article import load_metadata
 from edition_tools.ext.passage_citations import cite_button, edition_year, note_passage, page_data, paragraph_passage
 
 SCRIPT = "reading.js"
@@ -162,7 +162,8 @@ class FoldAnnotations(SphinxPostTransform):
                 passage = paragraph_passage(number, article)
                 passages.append(("paragraph", passage))
                 link.parent.insert(link.parent.index(link) + 1,
-                                   cite_button(anchor=passage.anchor, label=f"Cite ¶{number}", classes=["cite-paragraph"]))
+                                   cite_button(anchor=passage.anchor, label=f"Cite ¶{number}",
+                                               classes=["cite-paragraph"]))
         for block in list(self.document.findall(nodes.container)):
             if "annotated" not in block["classes"]:
                 continue
@@ -232,7 +233,8 @@ def reading_control(counts: Counter[str]) -> str:
     )
     boxes = "".join(
         f'<label><input type="checkbox" name="reading-kind" value="{suffix}" checked'
-        f'{" disabled" if not counts[suffix] else ""}> {name} <span class="kind-total">({counts[suffix]})</span></label>'
+        f'{" disabled" if not counts[suffix] else ""}> {name} '
+        f'<span class="kind-total">({counts[suffix]})</span></label>'
         for name, (suffix, _, _) in KINDS.items()
     )
     return (
@@ -251,7 +253,8 @@ CITE_DIALOG = (
     + "".join(
         f'<div class="cite-form"><label for="cite-{form}">{name}</label>'
         f'<textarea id="cite-{form}" readonly rows="{rows}" spellcheck="false"></textarea>'
-        f'<button type="button" class="cite-copy" data-copy="cite-{form}">Copy {name.lower() if form == "text" else name}</button></div>'
+        f'<button type="button" class="cite-copy" data-copy="cite-{form}">'
+        f'Copy {name.lower() if form == "text" else name}</button></div>'
         for form, name, rows in (("text", "Text", 4), ("bibtex", "BibTeX", 8), ("ris", "RIS", 8))
     )
     + '<p class="cite-status" role="status"></p>'

@@ -22,6 +22,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+
 from edition_tools.ext import extension
 
 

@@ -12,6 +12,7 @@ import html
 from pathlib import Path
 
 from sphinx.application import Sphinx
+
 from edition_tools.ext import builds_site, extension
 
 _PAGE = """<!DOCTYPE html>

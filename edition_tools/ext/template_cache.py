@@ -16,6 +16,7 @@ from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 from sphinx.application import Sphinx
+
 from edition_tools.ext import extension
 
 #: The folder, inside the doctree folder, that holds the compiled templates.

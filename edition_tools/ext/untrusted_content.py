@@ -38,6 +38,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+
 from edition_tools.core.conventions import LINK_SCHEMES
 from edition_tools.ext import extension
 

@@ -73,7 +73,8 @@ def glossary_paths() -> list[str]:
 #: JavaScript: where the element with the given id stands on the screen.
 #: ``uncovered`` is true when the point near its top left corner hits the
 #: element itself, not a sticky header or another layer over it.
-PLACE_OF = """(id) => {
+PLACE_OF = (
+    """(id) => {
   const element = document.getElementById(id);
   if (!element) return null;
   const box = element.getBoundingClientRect();
@@ -81,10 +82,12 @@ PLACE_OF = """(id) => {
   const shown = box.width > 0 && box.height > 0 && element.checkVisibility({visibilityProperty: true});
   const viewWidth = document.documentElement.clientWidth;
   const inView = box.top >= -1 && box.top < innerHeight - 8 && box.left >= -1 && box.right <= viewWidth + 1;
-  const hit = shown ? document.elementFromPoint(box.left + Math.min(box.width / 2, 24), box.top + Math.min(box.height / 2, 8)) : null;
+  const hit = shown ? document.elementFromPoint(box.left + Math.min(box.width / 2, 24), """
+    """box.top + Math.min(box.height / 2, 8)) : null;
   return {shown, inView, uncovered: !!hit && element.contains(hit),
           top: box.top, bottom: box.bottom, left: box.left, right: box.right};
 }"""
+)
 
 
 def on_screen(page, element_id: str) -> dict:

@@ -19,7 +19,19 @@ import pytest
 
 from edition_tools.bench.site_server import serve
 
-from .browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, LOOPBACK, ROOT, SIZES, WIDE, annotated_paths, article_paths, missing, page_paths
+from .browser_support import (
+    AXE,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LOOPBACK,
+    ROOT,
+    SIZES,
+    WIDE,
+    annotated_paths,
+    article_paths,
+    missing,
+    page_paths,
+)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

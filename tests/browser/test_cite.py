@@ -3,9 +3,7 @@ passage's citation as text, BibTeX and RIS, reached and left by keyboard."""
 
 from __future__ import annotations
 
-import pytest
-
-from .browser_support import AXE, NARROW, SCREENSHOTS, WIDE
+from .browser_support import AXE, SCREENSHOTS, WIDE
 
 BLOCKING_IMPACTS = ("serious", "critical")
 

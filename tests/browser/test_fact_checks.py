@@ -60,7 +60,8 @@ def test_a_citation_in_a_fact_check_previews_the_words_the_verdict_rests_on(open
 def test_the_fact_check_page_lists_badges_and_passes_axe(open_page, screen, axe_script) -> None:
     visit = open_page("docs/fact-checks.html", screen)
     page = visit.page
-    verdicts = page.eval_on_selector_all("table.fact-check-table tbody .verdict", "(bs) => bs.map((b) => b.textContent)")
+    verdicts = page.eval_on_selector_all("table.fact-check-table tbody .verdict",
+                                         "(bs) => bs.map((b) => b.textContent)")
     assert len(verdicts) >= 22 and set(verdicts) <= set(VERDICTS)
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")

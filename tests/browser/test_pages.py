@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from .browser_support import NARROW, SCREENSHOTS, WIDE, page_paths
 from tests.support.internal_links import site_pages
+
+from .browser_support import NARROW, SCREENSHOTS, WIDE, page_paths
 
 #: Impacts that fail the accessibility test; "moderate" and "minor" are reported by axe too.
 BLOCKING_IMPACTS = ("serious", "critical")

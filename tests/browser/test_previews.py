@@ -162,7 +162,8 @@ def test_the_preview_follows_the_colour_mode_and_passes_axe_core(
     theme = page.evaluate("""() => { const s = getComputedStyle(document.documentElement);
         return [s.getPropertyValue("--pst-color-text-base"), s.getPropertyValue("--pst-color-on-background")]; }""")
     probe = page.evaluate("""(values) => values.map((v) => { const e = document.createElement("i");
-        e.style.color = v; document.body.append(e); const c = getComputedStyle(e).color; e.remove(); return c; })""", theme)
+        e.style.color = v; document.body.append(e); const c = getComputedStyle(e).color; e.remove(); return c; })""",
+        theme)
     assert colours == probe
     page.add_script_tag(path=str(axe_script))
     results = page.evaluate("() => axe.run('#edition-preview', {resultTypes: ['violations']})")

@@ -24,8 +24,8 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from tests.support.internal_links import site_pages
 from edition_tools.core.problems import Problem
+from tests.support.internal_links import site_pages
 
 
 class _Site:
@@ -66,7 +66,8 @@ def _note_problems(site: _Site, page: Path) -> list[Problem]:
     for marker in soup.select("a.footnote-reference"):
         href = marker.get("href", "")
         if not href.startswith("#"):
-            problems.append(Problem(shown, _line(marker), f"marker {marker.get_text()!r} points off the page ({href!r})", "note-reference"))
+            problems.append(Problem(shown, _line(marker),
+                                    f"marker {marker.get_text()!r} points off the page ({href!r})", "note-reference"))
             continue
         note_id = unquote(href[1:])
         found = soup.find_all(id=note_id)
@@ -82,12 +83,14 @@ def _note_problems(site: _Site, page: Path) -> list[Problem]:
         markers = markers_of.get(note_id, [])
         if len(markers) != 1:
             problems.append(
-                Problem(shown, _line(note), f"note {note_id!r} has {len(markers)} markers; it needs exactly one", "note-unreferenced")
+                Problem(shown, _line(note), f"note {note_id!r} has {len(markers)} markers; it needs exactly one",
+                        "note-unreferenced")
             )
         backlinks = note.select("a[role='doc-backlink']")
         if len(backlinks) != 1:
             problems.append(
-                Problem(shown, _line(note), f"note {note_id!r} has {len(backlinks)} back-links; it needs exactly one", "note-backlink")
+                Problem(shown, _line(note), f"note {note_id!r} has {len(backlinks)} back-links; it needs exactly one",
+                        "note-backlink")
             )
         elif markers and backlinks[0].get("href") != f"#{markers[0].get('id', '')}":
             problems.append(
@@ -125,7 +128,8 @@ def _term_problems(site: _Site, page: Path) -> list[Problem]:
 def _duplicate_id_problems(site: _Site, page: Path) -> list[Problem]:
     counts = Counter(tag["id"] for tag in site.soup(page).find_all(id=True))
     return [
-        Problem(site.shown(page), _line(site.soup(page).find(id=element_id)), f"the id {element_id!r} is used {count} times", "duplicate-id")
+        Problem(site.shown(page), _line(site.soup(page).find(id=element_id)),
+                f"the id {element_id!r} is used {count} times", "duplicate-id")
         for element_id, count in sorted(counts.items())
         if count > 1
     ]

@@ -33,7 +33,10 @@ LINK_ATTRIBUTES = ("href", "src")
 #: Schemes of addresses that leave the site; linkcheck checks those.
 EXTERNAL_SCHEMES = tuple(sorted(LINK_SCHEMES))
 #: ``url(...)`` and ``@import "..."`` in a stylesheet.
-CSS_REFERENCE = re.compile(r"""url\(\s*(?P<quote>['"]?)(?P<url>[^'")]*)(?P=quote)\s*\)|@import\s+(?P<q2>['"])(?P<import>[^'"]+)(?P=q2)""")
+CSS_REFERENCE = re.compile(
+    r"""url\(\s*(?P<quote>['"]?)(?P<url>[^'")]*)(?P=quote)\s*\)"""
+    r"""|@import\s+(?P<q2>['"])(?P<import>[^'"]+)(?P=q2)"""
+)
 #: The address in ``<meta http-equiv="refresh" content="0; url=...">``.
 REFRESH_URL = re.compile(r"url\s*=\s*['\"]?(?P<url>[^'\"\s]+)", re.IGNORECASE)
 
