@@ -17,9 +17,7 @@ from edition_tools.check.registry import rule
 from edition_tools.core.article import SourceError, body_paragraphs, normalise_space
 from edition_tools.core.conventions import KindLineError, read_kind_line
 from edition_tools.core.problems import Problem
-from edition_tools.core.receipts import MAX_WORDS, CheckedClaim, load_receipts
-
-RECEIPTS = Path("sources") / "receipts.toml"
+from edition_tools.core.receipts import MAX_WORDS, RECEIPTS_FILE, CheckedClaim, load_receipts
 
 
 def _fact_checks(pages: list) -> Iterator[tuple[str, object, set[str], dict[str, int]]]:
@@ -49,11 +47,11 @@ def _fact_checks(pages: list) -> Iterator[tuple[str, object, set[str], dict[str,
 
 def _claims(root: Path) -> tuple[dict[str, CheckedClaim], list[Problem]]:
     try:
-        return load_receipts(root / RECEIPTS), []
+        return load_receipts(root / RECEIPTS_FILE), []
     except ValueError as error:
         where, _, message = str(error).partition(": ")
         line = int(where.rsplit(":", 1)[1]) if where.rsplit(":", 1)[-1].isdigit() else 1
-        return {}, [Problem(RECEIPTS.as_posix(), line, message, "receipt-file")]
+        return {}, [Problem(RECEIPTS_FILE.as_posix(), line, message, "receipt-file")]
 
 
 @rule("receipt-file", "`sources/receipts.toml` that cannot be read, or a table without `checked`, or a receipt "
@@ -74,7 +72,7 @@ def check_every_citation_has_its_receipt(context: EditionContext) -> Iterator[Pr
         claim = claims.get(note.label)
         if claim is None:
             yield Problem(shown, note.line, f"the Fact check [^{note.label}] has no table [{note.label}] in "
-                          f"{RECEIPTS.as_posix()}: add the article's words it checks and a receipt for each "
+                          f"{RECEIPTS_FILE.as_posix()}: add the article's words it checks and a receipt for each "
                           "source it cites", "receipt-missing")
             continue
         for key in sorted(keys - {receipt.key for receipt in claim.receipts}, key=lines.get):
@@ -98,7 +96,7 @@ def check_the_receipts_file(context: EditionContext) -> Iterator[Problem]:
     claims, problems = _claims(context.root)
     if problems:
         return  # reported by check_every_citation_has_its_receipt
-    shown = RECEIPTS.as_posix()
+    shown = RECEIPTS_FILE.as_posix()
     notes = {note.label: keys for _, note, keys, _ in _fact_checks(context.every)}
     try:
         article = " ".join(normalise_space(p.text) for p in body_paragraphs(context.root / "sources"))

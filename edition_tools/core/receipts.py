@@ -28,7 +28,9 @@ from pathlib import Path
 from edition_tools.core.article import SOURCES
 from edition_tools.core.data_files import read_toml
 
-RECEIPTS = SOURCES / "receipts.toml"
+#: The receipts file, relative to a project's root (the build's source folder).
+RECEIPTS_FILE = Path("sources") / "receipts.toml"
+RECEIPTS = SOURCES.parent / RECEIPTS_FILE
 #: The most words an excerpt may have: enough to carry a verdict, short enough to quote.
 MAX_WORDS = 40
 

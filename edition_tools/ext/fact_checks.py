@@ -39,7 +39,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
 from edition_tools.core.conventions import VERDICTS, KindLineError, read_kind_line
-from edition_tools.core.receipts import RECEIPTS, CheckedClaim, Receipt, load_receipts
+from edition_tools.core.receipts import RECEIPTS_FILE, CheckedClaim, Receipt, load_receipts
 from edition_tools.ext import extension
 from edition_tools.ext.build_state import altered_pages, connect_state, state_accessor
 from edition_tools.ext.citation_index import citation_list
@@ -164,7 +164,7 @@ def mark_verdicts(app: Sphinx, doctree: nodes.document) -> None:
         state.table_docs.add(app.env.docname)
     # The table and the citation index show the receipts: re-read them when it changes.
     if checks or any(doctree.findall(fact_check_table)) or any(doctree.findall(citation_list)):
-        app.env.note_dependency(str(RECEIPTS))
+        app.env.note_dependency(str(receipts_file(app.env)))
 
 
 class FactCheckTableDirective(SphinxDirective):
@@ -173,7 +173,7 @@ class FactCheckTableDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        self.env.note_dependency(str(RECEIPTS))
+        self.env.note_dependency(str(receipts_file(self.env)))
         return [fact_check_table()]
 
 
@@ -186,9 +186,14 @@ def dependent_docs(app: Sphinx, env: BuildEnvironment) -> list[str]:
 # -- Resolving ------------------------------------------------------------------
 
 
+def receipts_file(env: BuildEnvironment) -> Path:
+    """The receipts file of the project being built: read and watched at one address."""
+    return Path(env.srcdir) / RECEIPTS_FILE
+
+
 def _receipts(env: BuildEnvironment) -> dict[str, CheckedClaim]:
     try:
-        return load_receipts(Path(env.srcdir) / "sources" / "receipts.toml")
+        return load_receipts(receipts_file(env))
     except ValueError as error:
         logger.warning("%s", error, type="edition", subtype="receipts")
         return {}
