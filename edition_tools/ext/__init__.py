@@ -12,6 +12,8 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from edition_tools.core.article import load_metadata
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -27,6 +29,15 @@ SITE_BUILDERS = ("html", "dirhtml", "singlehtml")
 def builds_site(builder: object) -> bool:
     """Whether ``builder`` writes the web site (not the EPUB, not the PDF)."""
     return getattr(builder, "name", None) in SITE_BUILDERS
+
+
+def article_metadata(app: Sphinx) -> dict:
+    """The article's metadata (``sources/article.toml``), read once per build rather than once per page."""
+    metadata = getattr(app.builder, "_edition_article_metadata", None)
+    if metadata is None:
+        metadata = load_metadata()
+        app.builder._edition_article_metadata = metadata
+    return metadata
 
 
 def extension(setup: Callable[[Sphinx], None]) -> Callable[[Sphinx], dict[str, Any]]:

@@ -192,11 +192,17 @@ def receipts_file(env: BuildEnvironment) -> Path:
 
 
 def _receipts(env: BuildEnvironment) -> dict[str, CheckedClaim]:
-    try:
-        return load_receipts(receipts_file(env))
-    except ValueError as error:
-        logger.warning("%s", error, type="edition", subtype="receipts")
-        return {}
+    """The receipts, read once per build (every page's post-transform asks for them)."""
+    builder = env._app.builder
+    claims = getattr(builder, "_edition_receipts", None)
+    if claims is None:
+        try:
+            claims = load_receipts(receipts_file(env))
+        except ValueError as error:
+            logger.warning("%s", error, type="edition", subtype="receipts")
+            claims = {}
+        builder._edition_receipts = claims
+    return claims
 
 
 def receipt_text(receipt: Receipt) -> str:

@@ -33,7 +33,7 @@ from markupsafe import Markup
 from sphinx.application import Sphinx
 
 from edition_tools.core.article import load_metadata
-from edition_tools.ext import builds_site, extension
+from edition_tools.ext import article_metadata, builds_site, extension
 
 #: Scripts that only act once the document is ready: deferred on every page but the search page.
 DEFERRED_SCRIPTS = frozenset(
@@ -72,15 +72,6 @@ def page_kind(app: Sphinx, pagename: str, doctree: Any) -> str:
     return "other"
 
 
-def _metadata(app: Sphinx) -> dict:
-    """The article's metadata, read once per build rather than once per page."""
-    metadata = getattr(app.builder, "_edition_article_metadata", None)
-    if metadata is None:
-        metadata = load_metadata()
-        app.builder._edition_article_metadata = metadata
-    return metadata
-
-
 def add_description(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Add the page's ``<meta name="description">`` unless it has one."""
     if not builds_site(app.builder):
@@ -90,7 +81,7 @@ def add_description(app: Sphinx, pagename: str, templatename: str, context: dict
         return
     title = Markup(context.get("title") or app.config.project).striptags()
     annotations = len(list(doctree.findall(nodes.footnote))) if doctree is not None else 0
-    text = description(page_kind(app, pagename, doctree), title, annotations, _metadata(app))
+    text = description(page_kind(app, pagename, doctree), title, annotations, article_metadata(app))
     context["metatags"] = metatags + f'\n    <meta name="description" content="{html.escape(text, quote=True)}" />'
 
 

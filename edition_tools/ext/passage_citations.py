@@ -27,7 +27,6 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from edition_tools.core.article import load_metadata
 from edition_tools.ext import extension
 
 #: The placeholders a template may hold; ``fill`` replaces exactly these.
@@ -181,9 +180,11 @@ def address_of(config: Config, pagename: str, anchor: str) -> str:
     return f"{base}/{pagename}.html#{anchor}" if base else ""
 
 
-def page_data(config: Config, pagename: str, passages: list[tuple[str, Passage]]) -> str:
-    """The JSON the page carries for the dialog: templates, and each passage by anchor."""
-    article = load_metadata()["article"]
+def page_data(config: Config, pagename: str, passages: list[tuple[str, Passage]], article: dict) -> str:
+    """The JSON the page carries for the dialog: templates, and each passage by anchor.
+
+    ``article`` is the ``[article]`` table of ``sources/article.toml``.
+    """
     year = edition_year(config.today, article["date"][:4])
     data = {
         "forms": templates(article, config.project, config.author, year),

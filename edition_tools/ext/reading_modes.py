@@ -40,11 +40,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from edition_tools.core.article import load_metadata
 from edition_tools.core.conventions import KINDS as CONVENTIONS_KINDS
 from edition_tools.core.conventions import KindLineError
 from edition_tools.core.conventions import read_kind_line as parse_kind_line
-from edition_tools.ext import builds_site, extension
+from edition_tools.ext import article_metadata, builds_site, extension
 from edition_tools.ext.paragraph_numbers import paragraph_number
 from edition_tools.ext.passage_citations import cite_button, edition_year, note_passage, page_data, paragraph_passage
 
@@ -151,7 +150,7 @@ class FoldAnnotations(SphinxPostTransform):
         if not builds_site(self.env._app.builder):
             return  # the EPUB keeps its notes as e-reader footnotes
         markers = {ref.get("refid"): ref for ref in self.document.findall(nodes.footnote_reference)}
-        article = load_metadata()["article"]
+        article = article_metadata(self.env._app)["article"]
         year = edition_year(self.config.today, article["date"][:4])
         passages: list[tuple[str, Any]] = []
         for paragraph in list(self.document.findall(nodes.paragraph)):
@@ -276,7 +275,7 @@ def add_to_article_page(app: Sphinx, pagename: str, templatename: str, context: 
     # The heading's permalink follows </h1> in the theme's markup only inside it: insert after the line.
     body = body[:at] + "\n" + control + body[at:]
     passages = doctree.get("edition_cite_passages", [])
-    data = page_data(app.config, pagename, passages)
+    data = page_data(app.config, pagename, passages, article_metadata(app)["article"])
     context["body"] = (body + CITE_DIALOG
                        + f'<script type="application/json" id="cite-data">{data}</script>\n')
 
