@@ -117,9 +117,12 @@ ONE_WORKER_MODULES = (
     "tests/test_pdf.py",  # the PDF, read run by run
     "tests/test_benchmark.py",  # a synthetic edition three times the size
     "tests/test_reproducible.py",  # a second serial build, then a no-op rebuild of it
+    "tests/browser/test_previews.py",  # the walks with Tab through each page, made once
 )
 
 
+# Optional: ``-p no:xdist`` (one process, in order) must still load this file.
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
     """Schedule as ``--dist load`` does, but each of :data:`ONE_WORKER_MODULES` whole.
 
