@@ -118,6 +118,9 @@ ONE_WORKER_MODULES = (
     "tests/test_benchmark.py",  # a synthetic edition three times the size
     "tests/test_reproducible.py",  # a second serial build, then a no-op rebuild of it
     "tests/browser/test_previews.py",  # the walks with Tab through each page, made once
+    "tests/test_check_promise.py",  # a build of the passing fixtures
+    "tests/test_precompress.py",  # a compressed copy of the site
+    "tests/test_latex_edition.py",  # the LaTeX of a small book
 )
 
 
