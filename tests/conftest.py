@@ -117,9 +117,15 @@ ONE_WORKER_MODULES = (
     "tests/test_pdf.py",  # the PDF, read run by run
     "tests/test_benchmark.py",  # a synthetic edition three times the size
     "tests/test_reproducible.py",  # a second serial build, then a no-op rebuild of it
+    "tests/browser/test_previews.py",  # the walks with Tab through each page, made once
+    "tests/test_check_promise.py",  # a build of the passing fixtures
+    "tests/test_precompress.py",  # a compressed copy of the site
+    "tests/test_latex_edition.py",  # the LaTeX of a small book
 )
 
 
+# Optional: ``-p no:xdist`` (one process, in order) must still load this file.
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
     """Schedule as ``--dist load`` does, but each of :data:`ONE_WORKER_MODULES` whole.
 

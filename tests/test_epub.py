@@ -26,7 +26,7 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, sphinx_build
+from conftest import ROOT, Build, shared, sphinx_build
 
 from edition_tools.core.article import load_metadata, normalise_space
 from edition_tools.core.fidelity import PARAGRAPH_LABEL, EditionParagraph, article_pages, check_fidelity
@@ -71,16 +71,20 @@ def last_commit_time() -> str:
     return result.stdout.strip() or "1700000000"  # outside a clone: any fixed time
 
 
-def build_epub(folder: Path, epoch: str) -> Path:
+def epub_build(folder: Path, epoch: str) -> Build:
     """Build the EPUB strictly into ``folder/epub`` with ``SOURCE_DATE_EPOCH=epoch``.
 
     The doctrees go beside the output, not into it: the EPUB builder puts
     every file of its output folder into the book.
     """
-    outdir = folder / "epub"
-    build = sphinx_build(outdir, "-d", str(folder / "doctrees"), builder="epub", source_date_epoch=epoch)
+    return sphinx_build(folder / "epub", "-d", str(folder / "doctrees"), builder="epub", source_date_epoch=epoch)
+
+
+def build_epub(folder: Path, epoch: str) -> Path:
+    """Build the EPUB as :func:`epub_build` does; return the book's path once the build succeeded."""
+    build = epub_build(folder, epoch)
     assert build.returncode == 0, build.stderr
-    return outdir / f"{EPUB_NAME}.epub"
+    return build.outdir / f"{EPUB_NAME}.epub"
 
 
 def spine_pages(path: Path) -> tuple[list[str], ElementTree.Element, list[tuple[str, BeautifulSoup]]]:
@@ -101,9 +105,15 @@ def spine_pages(path: Path) -> tuple[list[str], ElementTree.Element, list[tuple[
 
 @pytest.fixture(scope="session")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
-    """The EPUB of the edition, built once, as ``make epub`` builds it."""
+    """The EPUB of the edition as ``make epub`` builds it, built once for the whole run.
+
+    Its tests go to whichever worker is free (pytest-xdist); :func:`shared`
+    spares each worker a build of its own.
+    """
     epoch = last_commit_time()
-    path = build_epub(tmp_path_factory.mktemp("epub"), epoch)
+    build = shared(tmp_path_factory, "epub", lambda folder: epub_build(folder, epoch))
+    assert build.returncode == 0, build.stderr
+    path = build.outdir / f"{EPUB_NAME}.epub"
     names, opf, spine = spine_pages(path)
     return Book(path, epoch, names, opf, spine)
 

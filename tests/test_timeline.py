@@ -7,6 +7,7 @@ date marked tomorrow is checked by the same tests.
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 from datetime import date
@@ -51,7 +52,8 @@ def statements():
 
 
 def readable_text(element) -> str:
-    """An element's text without citations and note markers, spaces collapsed."""
+    """An element's text without citations and note markers, spaces collapsed (the element is left as it is)."""
+    element = copy.copy(element)
     for extra in element.select("span.bibtex-citation, a.footnote-reference"):
         extra.decompose()
     return re.sub(r" ([.,;:])", r"\1", " ".join(element.get_text().split()))
@@ -85,13 +87,18 @@ def test_each_date_is_a_valid_iso_date_shown_as_precisely_as_known(html_dir: Pat
 
 def test_each_event_links_to_the_note_or_paragraph_that_states_it(html_dir: Path) -> None:
     timeline = html_dir / "docs" / "timeline.html"
+    # Each page is parsed once, not once per event that links into it.
+    pages: dict[Path, BeautifulSoup] = {}
     for item in timeline_items(html_dir):
         iso = item.select_one("time.timeline-date")["datetime"]
         sentence = item.select_one("span.timeline-sentence").get_text()
         # The first link names the place that states the date (a second one,
         # on a corrected statement of the article, its Fact check).
         target, anchor = item.select_one("a.timeline-link")["href"].split("#")
-        place = soup((timeline.parent / target).resolve()).find(id=anchor)
+        path = (timeline.parent / target).resolve()
+        if path not in pages:
+            pages[path] = soup(path)
+        place = pages[path].find(id=anchor)
         assert place is not None, (target, anchor)
         if anchor.startswith("note-"):  # an annotation, beside its paragraph
             assert place.name == "aside"

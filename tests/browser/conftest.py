@@ -99,26 +99,29 @@ class Visit:
         )
 
 
-@pytest.fixture
-def open_page(browser, site_url: str) -> Iterator:
-    """Return a function that opens a page of the site in a fresh context.
+class PageOpener:
+    """Opens pages of the site, each in a fresh browser context; closes them all at the end.
 
-    ``open_page("docs/introduction.html", NARROW)`` returns a :class:`Visit`.
+    ``opener("docs/introduction.html", NARROW)`` returns a :class:`Visit`.
     Requests for anything outside the test server are recorded and aborted,
     so no test ever reaches the internet.
     """
-    contexts = []
 
-    def _open(path: str, size: tuple[int, int] = WIDE, *, color_scheme: str = "light",
-              touch: bool = False, javascript: bool = True) -> Visit:
-        context = browser.new_context(
+    def __init__(self, browser, site_url: str) -> None:
+        self.browser = browser
+        self.site_url = site_url
+        self.contexts: list = []
+
+    def __call__(self, path: str, size: tuple[int, int] = WIDE, *, color_scheme: str = "light",
+                 touch: bool = False, javascript: bool = True) -> Visit:
+        context = self.browser.new_context(
             viewport={"width": size[0], "height": size[1]},
             color_scheme=color_scheme,
             has_touch=touch,
             java_script_enabled=javascript,
             reduced_motion="reduce",
         )
-        contexts.append(context)
+        self.contexts.append(context)
         page = context.new_page()
         visit = Visit(page)
 
@@ -137,9 +140,25 @@ def open_page(browser, site_url: str) -> Iterator:
             f"{request.url}: {request.failure}"))
         page.on("response", lambda response: response.status >= 400 and visit.failed_requests.append(
             f"{response.url}: HTTP {response.status}"))
-        page.goto(site_url + path, wait_until="load")
+        page.goto(self.site_url + path, wait_until="load")
         return visit
 
-    yield _open
-    for context in contexts:
-        context.close()
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def open_page(browser, site_url: str) -> Iterator[PageOpener]:
+    """A :class:`PageOpener` for one test: its pages close when the test ends."""
+    opener = PageOpener(browser, site_url)
+    yield opener
+    opener.close()
+
+
+@pytest.fixture(scope="module")
+def open_module_page(browser, site_url: str) -> Iterator[PageOpener]:
+    """A :class:`PageOpener` whose pages stay open for the module, for what several tests read."""
+    opener = PageOpener(browser, site_url)
+    yield opener
+    opener.close()

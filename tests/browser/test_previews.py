@@ -4,6 +4,8 @@ page, in light and dark mode, without moving anything."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,7 @@ FOCUSED = """() => {
     kind, href: element.getAttribute("href"), expected,
     shown, text: shown ? popup.textContent : null,
     describedby: element.getAttribute("aria-describedby"),
+    onBody: element === document.body,
   };
 }"""
 
@@ -56,7 +59,7 @@ def tab_through(page, limit: int) -> list[dict]:
     for _ in range(limit):
         page.keyboard.press("Tab")
         stop = page.evaluate(FOCUSED)
-        if stop["href"] is None and stop["kind"] is None and page.evaluate("document.activeElement === document.body"):
+        if stop.pop("onBody"):
             break
         stops.append(stop)
         if stop["kind"]:
@@ -65,15 +68,47 @@ def tab_through(page, limit: int) -> list[dict]:
     return stops
 
 
-def test_tab_reaches_every_marker_and_each_preview_opens_on_focus(open_page, annotated_path: str, screen) -> None:
-    visit = open_page(annotated_path, screen)
-    page = visit.page
-    markers = page.eval_on_selector_all("article a.footnote-reference", "(ms) => ms.map((m) => m.getAttribute('href'))")
-    limit = page.evaluate("document.querySelectorAll('a[href], button, input, [tabindex]').length") + 5
-    stops = tab_through(page, limit)
-    reached = [stop["href"] for stop in stops if stop["kind"] == "marker"]
-    assert reached == markers
-    previewed = [stop for stop in stops if stop["kind"]]
+@dataclass
+class TabWalk:
+    """One walk with Tab through a page: its markers, each stop, and the page's complaints."""
+
+    markers: list[str]
+    stops: list[dict]
+    complaints: list[str]
+
+
+@pytest.fixture(scope="module")
+def walk_with_tab(open_module_page) -> Callable[[str, tuple[int, int]], TabWalk]:
+    """Return a function that tabs through a page on a screen, once for the module.
+
+    The walk through an article page on the wide screen is what both the
+    markers' test and the glossary terms' test read: walking it once spares a
+    walk of several hundred key presses per page. This module runs whole in
+    one process (tests/conftest.py), so the walks are shared.
+    """
+    walks: dict[tuple[str, tuple[int, int]], TabWalk] = {}
+
+    def walk(path: str, screen: tuple[int, int]) -> TabWalk:
+        if (path, screen) not in walks:
+            visit = open_module_page(path, screen)
+            page = visit.page
+            markers = page.eval_on_selector_all("article a.footnote-reference",
+                                                "(ms) => ms.map((m) => m.getAttribute('href'))")
+            limit = page.evaluate("document.querySelectorAll('a[href], button, input, [tabindex]').length") + 5
+            stops = tab_through(page, limit)
+            walks[(path, screen)] = TabWalk(markers, stops, visit.complaints())
+            page.context.close()
+        return walks[(path, screen)]
+
+    return walk
+
+
+def test_tab_reaches_every_marker_and_each_preview_opens_on_focus(walk_with_tab, annotated_path: str,
+                                                                   screen) -> None:
+    walk = walk_with_tab(annotated_path, screen)
+    reached = [stop["href"] for stop in walk.stops if stop["kind"] == "marker"]
+    assert reached == walk.markers
+    previewed = [stop for stop in walk.stops if stop["kind"]]
     if screen == WIDE:
         # The notes stand open beside the text, so their citations are reached too.
         assert {stop["kind"] for stop in previewed} >= {"marker", "citation"}
@@ -81,16 +116,14 @@ def test_tab_reaches_every_marker_and_each_preview_opens_on_focus(open_page, ann
         assert stop["shown"], f"no preview on focus of {stop['href']}"
         assert squash(stop["text"]) == squash(stop["expected"]), stop
         assert "edition-preview" in (stop["describedby"] or "").split(), stop
-    assert visit.complaints() == []
+    assert walk.complaints == []
 
 
-def test_glossary_terms_are_reached_by_tab_and_previewed(open_page) -> None:
+def test_glossary_terms_are_reached_by_tab_and_previewed(walk_with_tab) -> None:
     assert GLOSSARY_SOURCE.exists(), "the edition has lost its glossary (glossary/index.md)"
     found = []
     for path in ("docs/introduction.html", "docs/background.html", "docs/implications.html", "docs/conclusions.html"):
-        page = open_page(path, WIDE).page
-        limit = page.evaluate("document.querySelectorAll('a[href], button, input, [tabindex]').length") + 5
-        found += [stop for stop in tab_through(page, limit) if stop["kind"] == "term"]
+        found += [stop for stop in walk_with_tab(path, WIDE).stops if stop["kind"] == "term"]
     assert found, "glossary/index.md exists but no {term} link in the article is reached by Tab"
     for stop in found:
         assert stop["expected"], f"{stop['href']}: the term link carries no definition (title or data-preview)"
