@@ -35,6 +35,7 @@ extensions = [
     "edition_tools.ext.reading_modes",  # notes folded in disclosures; modes, kinds, "Cite" (HTML)
     "edition_tools.ext.passage_citations",  # the citations the "Cite" dialog offers
     "edition_tools.ext.bibliography_style",  # pybtex style for @online sources
+    "edition_tools.ext.citation_lookup",  # sphinxcontrib-bibtex's lookups by key made once, not per citation
     "edition_tools.ext.site_root",  # _build/html/index.html opens the cover page
     "edition_tools.ext.untrusted_content",  # no raw HTML, file insertion or unsafe links from content
     "edition_tools.ext.latex_edition",  # PDF: notes numbered 1…N, bibliography in its chapter
