@@ -86,6 +86,13 @@ def test_the_edition_has_directives_with_options_to_compare() -> None:
     assert sum(1 for content in EDITION_DIRECTIVES if directive_parts(content)[0]) >= 3
 
 
+@pytest.mark.parametrize("argument", ["", "Note", "A title with  two spaces", "x <y>"])
+def test_the_argument_is_the_rest_of_the_opening_line_as_myst_keeps_it(argument: str) -> None:
+    text = f"```{{note}} {argument}\nBody\n```\n"
+    [directive] = parse_page(text).directives
+    assert directive.argument == " ".join(parse_directive_text(AnyDirective, argument, "Body\n").arguments)
+
+
 def test_directive_lines_count_the_option_block() -> None:
     text = "# Title\n\n```{toctree}\n:name: parts\n:maxdepth: 1\n\nintro\n```\n"
     [toctree] = parse_page(text).directives

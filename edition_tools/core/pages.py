@@ -277,9 +277,10 @@ def directive_parts(content: str) -> tuple[dict[str, str], list[str], int]:
     MyST's own reader (``myst_parser.parsers.directives``) gives the same for
     a directive that takes one argument and any option, but importing it loads
     docutils' reStructuredText parser and PyYAML, a fifth of what ``make
-    check`` costs, for rules it does not apply to such a directive. The option
-    block itself is read by MyST's tokenizer; ``tests/test_pages.py`` holds
-    this function to MyST's result on every directive of the edition.
+    check`` cost, for checks of options and arguments it skips for such a
+    directive. The option block itself is read by MyST's tokenizer;
+    ``tests/test_pages.py`` holds this function to MyST's result on every
+    directive of the edition and on awkward ones.
     """
     block: str | None = None
     offset = 0
@@ -325,6 +326,7 @@ def read_directive(token: Token, line: int, footnote: str | None, depth: int) ->
     options, body, offset = directive_parts(content)
     return Directive(
         name=match.group("name"),
+        # One argument that may hold spaces: MyST keeps the rest of the line as it stands.
         argument=match.group("argument") or "",
         options=options,
         body=body,
