@@ -227,8 +227,14 @@ def main_cases(work: Path, keys: Sequence[str] = CASE_KEYS, before: str = "") ->
     cases = [case for case in cases if case.key in keys]
     if before:
         then = export_revision(before, work / "edition-before")
-        cases.insert(0, Case("before", f"edition at {before}, clean build", sphinx_html(then, work / "out-before"),
-                             then, before=_clean(work / "out-before")))
+        if {"baseline", "edition", "same-pages"} & set(keys):
+            cases.insert(0, Case("before", f"edition at {before}, clean build", sphinx_html(then, work / "out-before"),
+                                 then, before=_clean(work / "out-before")))
+        if "check" in keys:
+            # Right before the check as it is now, so that each pair of runs shares the load.
+            at = next(index for index, case in enumerate(cases) if case.key == "check")
+            cases.insert(at, Case("check-before", f"make check at {before}",
+                                  [sys.executable, "-m", "edition_tools.check"], then))
     missing = pdf_tools()
     if "pdf" not in keys:
         pass
@@ -437,6 +443,9 @@ def evaluate(cases: dict[str, Case], scales: list[Scale]) -> list[Target]:
         cpu, wall = check.spread("cpu"), check.spread("wall")
         targets.append(Target("make check on the edition", f"{_fmt(cpu, ' s')} (wall {_fmt(wall, ' s')})",
                               "< 0.2 s", None if cpu is None else cpu.median < 0.2))
+    if "check-before" in cases:
+        targets.append(_target("make check, edition / edition before the change", check, get("check-before"), None,
+                               "none (reported)"))
     by_factor = {scale.factor: scale for scale in scales}
     if 1 in by_factor and 100 in by_factor:
         one, hundred = by_factor[1], by_factor[100]
@@ -641,8 +650,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help=f"the commands to measure in turn, comma-separated, from {', '.join(CASE_KEYS)} "
                              "(default: all)")
     parser.add_argument("--before", default="", metavar="REV",
-                        help="also build the edition as of the git revision REV, in turn with the others, "
-                             "and report the ratios to it")
+                        help="also build (and, with the check case, check) the edition as of the git revision "
+                             "REV, in turn with the others, and report the ratios to it")
     parser.add_argument("--profile", type=int, default=int(os.environ.get("BENCH_PROFILE", 25)), metavar="N",
                         help="profile one clean build with cProfile and report its top N entries; 0 skips it "
                              "(BENCH_PROFILE, default 25)")

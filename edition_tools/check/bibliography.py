@@ -76,13 +76,16 @@ class _LocatingScanner(LowLevelParser):
         self.errors: list[tuple[int, str, int]] = []
         self.field_lines: list[tuple[str, int]] = []
         self.entry_line = 1
+        # Where the last entry started, so that its line is counted on from there, not from the top.
+        self._counted = 0
 
     def _record_error(self, error: PybtexSyntaxError) -> None:
         start = error.error_context_info[0] or 0
         self.errors.append((error.lineno or 1, str(error), start))
 
     def parse_command(self):
-        self.entry_line = self.text.count("\n", 0, self.command_start) + 1
+        self.entry_line += self.text.count("\n", self._counted, self.command_start)
+        self._counted = self.command_start
         self.field_lines = []
         return super().parse_command()
 

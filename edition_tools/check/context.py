@@ -60,3 +60,5 @@ class EditionContext:
     today: _dt.date = field(default_factory=_dt.date.today)
     #: Every file being checked, pages or not (a data file may be named).
     named: list[Path] = field(default_factory=list)
+    #: What a data file gave the first rule that read it, by file: several rules read one file.
+    data_files: dict[Path, object] = field(default_factory=dict)

@@ -10,7 +10,6 @@ the notes to each other, and the checked words to the article.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from edition_tools.check.context import EditionContext
 from edition_tools.check.registry import rule
@@ -45,13 +44,17 @@ def _fact_checks(pages: list) -> Iterator[tuple[str, object, set[str], dict[str,
             yield shown, note, set(keys), keys
 
 
-def _claims(root: Path) -> tuple[dict[str, CheckedClaim], list[Problem]]:
-    try:
-        return load_receipts(root / RECEIPTS_FILE), []
-    except ValueError as error:
-        where, _, message = str(error).partition(": ")
-        line = int(where.rsplit(":", 1)[1]) if where.rsplit(":", 1)[-1].isdigit() else 1
-        return {}, [Problem(RECEIPTS_FILE.as_posix(), line, message, "receipt-file")]
+def _claims(context: EditionContext) -> tuple[dict[str, CheckedClaim], list[Problem]]:
+    """The receipts file, read once for the rules of one check."""
+    path = context.root / RECEIPTS_FILE
+    if path not in context.data_files:
+        try:
+            context.data_files[path] = load_receipts(path), []
+        except ValueError as error:
+            where, _, message = str(error).partition(": ")
+            line = int(where.rsplit(":", 1)[1]) if where.rsplit(":", 1)[-1].isdigit() else 1
+            context.data_files[path] = {}, [Problem(RECEIPTS_FILE.as_posix(), line, message, "receipt-file")]
+    return context.data_files[path]
 
 
 @rule("receipt-file", "`sources/receipts.toml` that cannot be read, or a table without `checked`, or a receipt "
@@ -62,7 +65,7 @@ def _claims(root: Path) -> tuple[dict[str, CheckedClaim], list[Problem]]:
       scope="edition")
 def check_every_citation_has_its_receipt(context: EditionContext) -> Iterator[Problem]:
     """Each Fact check note has a table, and each source it cites a receipt there."""
-    claims, problems = _claims(context.root)
+    claims, problems = _claims(context)
     yield from problems
     if problems:
         return
@@ -93,7 +96,7 @@ def check_the_receipts_file(context: EditionContext) -> Iterator[Problem]:
     """The file itself: short excerpts, English renderings, no orphans, the article's own words."""
     if not context.whole:
         return
-    claims, problems = _claims(context.root)
+    claims, problems = _claims(context)
     if problems:
         return  # reported by check_every_citation_has_its_receipt
     shown = RECEIPTS_FILE.as_posix()

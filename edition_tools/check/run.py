@@ -142,7 +142,7 @@ def check_article(context: EditionContext) -> list[Problem]:
         cover = edition.file(edition.root / COVER)
         if cover.text is None:
             return []  # reported as a file problem
-        ordered = [edition.file(path) for path in article_pages(edition.root / COVER)]
+        ordered = [edition.file(path) for path in article_pages(cover.path, cover.page)]
         # Pages outside the table of contents count too: a paragraph may not appear twice.
         in_order = {f.path for f in ordered}
         others = [f for f in files if f.path not in in_order]
@@ -211,10 +211,11 @@ def check_paths(
         terms.setdefault(term.key, term)
 
     today = today or _dt.date.today()
+    # The set of keys once, not once a page: it is as long as the bibliography.
+    keys = the_bibliography.keys if the_bibliography else None
     for file in checked_pages:
         page_context = PageContext(
-            file.page, file.shown, file.path, edition.root, the_bibliography.keys if the_bibliography else None,
-            terms, BIBLIOGRAPHY.as_posix(), today,
+            file.page, file.shown, file.path, edition.root, keys, terms, BIBLIOGRAPHY.as_posix(), today,
         )
         for function in functions("page"):
             problems += run(function, page_context)

@@ -33,6 +33,8 @@ FILE_SUFFIXES = frozenset(
 BARE_DOMAIN = re.compile(
     r"^(?:www\.[^/?#\s]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?P<tld>[a-z]{2,}))(?:[/?#]|$)", re.IGNORECASE
 )
+#: Any white space (the same characters as ``str.isspace``), searched in one pass.
+WHITE_SPACE = re.compile(r"\s")
 DANGEROUS_TAG = re.compile(r"<\s*(script|iframe|style|object|embed|form|base|meta|link|svg)\b", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"\s(on[a-z]+)\s*=", re.IGNORECASE)
 CLOSING_TAG = re.compile(r"^</[a-zA-Z][a-zA-Z0-9-]*\s*>$")
@@ -55,7 +57,7 @@ def web_address_problem(url: str) -> str | None:
     """Say what keeps ``url`` from being an absolute ``https://`` or ``http://`` address."""
     if not url:
         return "is empty; write the full https:// address of the page"
-    if any(char.isspace() for char in url):
+    if WHITE_SPACE.search(url):
         return "contains white space; write the address without spaces (encode them as %20)"
     scheme = SCHEME.match(url)
     if not scheme:

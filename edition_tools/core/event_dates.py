@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from edition_tools.core.conventions import written_date
-from edition_tools.core.data_files import read_toml
+from edition_tools.core.data_files import read_toml_and_text
 
 #: Where the article's dated statements are listed, relative to the root.
 ARTICLE_DATES = Path("sources") / "article-dates.toml"
@@ -111,9 +111,9 @@ def read_article_dates(path: Path) -> tuple[list[ArticleStatement], list[tuple[i
 
     Raises ``ValueError`` naming the file when it is not TOML at all.
     """
-    data = read_toml(path)
+    data, content = read_toml_and_text(path)
     headers = [
-        number for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        number for number, text in enumerate(content.splitlines(), start=1)
         if text.strip() == "[[statement]]"
     ]
     statements: list[ArticleStatement] = []

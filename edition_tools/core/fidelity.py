@@ -18,7 +18,7 @@ from pathlib import Path
 
 from edition_tools.core.article import ROOT, BodyParagraph, body_paragraphs, normalise_space
 from edition_tools.core.conventions import PARAGRAPH_LABEL, role_text
-from edition_tools.core.pages import Located, ParsedPage, markdown_parser, parse_page
+from edition_tools.core.pages import Located, ParsedPage, parse_page
 from edition_tools.core.problems import Problem, display_path
 
 #: The page that holds the article's table of contents.
@@ -99,20 +99,22 @@ def paragraphs_from_myst(path: Path, text: str | None = None, page: ParsedPage |
     return found
 
 
-def article_pages(cover: Path = COVER_PAGE) -> list[Path]:
+def article_pages(cover: Path = COVER_PAGE, page: ParsedPage | None = None) -> list[Path]:
     """Return the article's pages in reading order.
 
     They are the entries of the cover page's toctree named ``article-parts``.
+    ``page`` is the cover as :func:`~edition_tools.core.pages.parse_page`
+    read it, when the caller has it already.
     """
+    if page is None:
+        page = parse_page(cover.read_text(encoding="utf-8"))
     pages: list[Path] = []
-    for token in markdown_parser().parse(cover.read_text(encoding="utf-8")):
-        if token.type != "fence" or token.info.strip() != "{toctree}":
+    for directive in page.directives:
+        if directive.name != "toctree" or directive.options.get("name") != "article-parts":
             continue
-        if ":name: article-parts" not in token.content:
-            continue
-        for entry in token.content.splitlines():
+        for entry in directive.body:
             entry = entry.strip()
-            if entry and not entry.startswith(":"):
+            if entry:
                 candidate = cover.parent / f"{entry}.md"
                 if candidate.exists():
                     pages.append(candidate)

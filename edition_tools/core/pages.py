@@ -33,6 +33,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
+from myst_parser.parsers.options import TokenizeError, options_to_items
 
 from edition_tools.core.conventions import (
     PARAGRAPH_LABEL,
@@ -254,22 +255,64 @@ def _parser() -> MarkdownIt:
     parser = new_markdown_parser()
     # Accept every scheme so that forbidden links become link tokens to report.
     parser.validateLink = lambda url: True
+    # MyST counts words and reading time for page metadata; no rule reads them.
+    parser.disable("wordcount")
     return parser
 
 
-@cache
-def _directive_parser():
-    """The option-block parser of MyST, with a directive that accepts any option."""
-    from docutils.parsers.rst.directives.misc import TestDirective
-    from myst_parser.parsers.directives import parse_directive_text
+def _option_line(text: str) -> bool:
+    """Whether ``text`` is a ``:key: value`` line (a ``:::`` line opens a nested fence)."""
+    stripped = text.lstrip()
+    return stripped.startswith(":") and not stripped.startswith(":::")
 
-    class AnyDirective(TestDirective):
-        # TestDirective tells MyST to keep every option without validating it.
-        optional_arguments = 1
-        final_argument_whitespace = True
-        has_content = True
 
-    return lambda argument, content: parse_directive_text(AnyDirective, argument, content)
+def directive_parts(content: str) -> tuple[dict[str, str], list[str], int]:
+    """Split the text under a directive's opening line into options and body, as MyST does.
+
+    Return the options, the body's lines and how many lines below the opening
+    line the body starts. Options are a ``---`` block or the ``:key: value``
+    lines that open the content; every option is kept, unvalidated, and a
+    block MyST cannot read gives none. One blank line after them is dropped.
+
+    MyST's own reader (``myst_parser.parsers.directives``) gives the same for
+    a directive that takes one argument and any option, but importing it loads
+    docutils' reStructuredText parser and PyYAML, a fifth of what ``make
+    check`` cost, for checks of options and arguments it skips for such a
+    directive. The option block itself is read by MyST's tokenizer;
+    ``tests/test_pages.py`` holds this function to MyST's result on every
+    directive of the edition and on awkward ones.
+    """
+    block: str | None = None
+    offset = 0
+    lines = content.splitlines()
+    if content.startswith("---"):
+        closing = next((index for index, text in enumerate(lines[1:], 1) if text.startswith("---")), None)
+        if closing is None:  # no closing line: everything is options
+            block, lines, offset = "\n".join(lines[1:]), [], len(lines)
+        else:
+            # Text after the closing dashes is the body's first line, on the closing line.
+            rest = lines[closing].lstrip("-").removeprefix(" ")
+            block = "\n".join(lines[1:closing])
+            offset = closing if rest else closing + 1
+            lines = [rest, *lines[closing + 1:]] if rest else lines[closing + 1:]
+        from textwrap import dedent  # the edition writes no such block: make check need not import it
+
+        block = dedent(block)
+    elif content.lstrip().startswith(":"):
+        count = next((index for index, text in enumerate(lines) if not _option_line(text)), len(lines))
+        block = "\n".join(text.lstrip()[1:] for text in lines[:count])
+        offset, lines = count, lines[count:]
+    options: dict[str, str] = {}
+    if block is not None:
+        # MyST joins the body again and splits it: blank lines at its end go.
+        lines = "\n".join(lines).splitlines()
+        try:
+            options = dict(options_to_items(block)[0])
+        except TokenizeError:
+            pass  # MyST warns and keeps no option; the build reports it
+    if lines and not lines[0].strip():
+        lines, offset = lines[1:], offset + 1
+    return options, lines, offset
 
 
 def read_directive(token: Token, line: int, footnote: str | None, depth: int) -> Directive | None:
@@ -280,14 +323,11 @@ def read_directive(token: Token, line: int, footnote: str | None, depth: int) ->
     content = token.content
     if token.type == "colon_fence" and content.startswith(":::"):
         content = "\n" + content  # as MyST does: a nested fence is not an option
-    try:
-        result = _directive_parser()(match.group("argument") or "", content)
-        argument, options, body, offset = " ".join(result.arguments), result.options, result.body, result.body_offset
-    except Exception:  # MyST's MarkupError and the like: keep the body, unparsed
-        argument, options, body, offset = match.group("argument") or "", {}, content.splitlines(), 0
+    options, body, offset = directive_parts(content)
     return Directive(
         name=match.group("name"),
-        argument=argument,
+        # One argument that may hold spaces: MyST keeps the rest of the line as it stands.
+        argument=match.group("argument") or "",
         options=options,
         body=body,
         line=line,

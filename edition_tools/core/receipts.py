@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edition_tools.core.article import SOURCES
-from edition_tools.core.data_files import read_toml
+from edition_tools.core.data_files import read_toml_and_text
 
 #: The receipts file, relative to a project's root (the build's source folder).
 RECEIPTS_FILE = Path("sources") / "receipts.toml"
@@ -67,12 +67,15 @@ class CheckedClaim:
 def _table_lines(text: str) -> dict[str, int]:
     """Where each note's table and each of its receipts start (1-based lines)."""
     lines: dict[str, int] = {}
+    receipts: dict[str, int] = {}  # how many receipts of each table so far
     for number, line in enumerate(text.splitlines(), start=1):
         match = re.match(r"^\[(\[)?\s*([a-z0-9-]+)(\.receipts)?\s*\]", line)
         if match:
-            lines.setdefault(match.group(2), number)
+            label = match.group(2)
+            lines.setdefault(label, number)
             if match.group(3):
-                lines[f"{match.group(2)}#{sum(1 for k in lines if k.startswith(match.group(2) + '#'))}"] = number
+                lines[f"{label}#{receipts.get(label, 0)}"] = number
+                receipts[label] = receipts.get(label, 0) + 1
     return lines
 
 
@@ -84,8 +87,8 @@ def load_receipts(path: Path = RECEIPTS) -> dict[str, CheckedClaim]:
     """
     if not path.exists():
         return {}
-    data = read_toml(path)
-    lines = _table_lines(path.read_text(encoding="utf-8"))
+    data, text = read_toml_and_text(path)
+    lines = _table_lines(text)
     claims = {}
     for label, table in data.items():
         line = lines.get(label, 1)
