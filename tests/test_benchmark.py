@@ -16,6 +16,7 @@ import pytest
 
 from edition_tools.bench.benchmark import (
     configuration_changed,
+    measured_environment,
     pages_read,
     pages_written,
     read_test_suite,
@@ -301,3 +302,8 @@ def test_synthetic_edition_builds_strictly_and_passes_the_check(synthetic_3x, tm
     check = subprocess.run([sys.executable, "-m", "edition_tools.check.run"], capture_output=True, text=True,
                            cwd=project)
     assert check.returncode == 0, check.stdout
+
+
+def test_measured_commands_may_cache_bytecode_whatever_the_shell_says() -> None:
+    measured = measured_environment({"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/bin"})
+    assert measured == {"PATH": "/bin"}
