@@ -1,0 +1,292 @@
+"""The theme's stylesheet cut down to the rules the site's pages can use.
+
+pydata-sphinx-theme ships one stylesheet, ``styles/pydata-sphinx-theme.css``
+(368 KiB, 62 KiB compressed), with the whole of Bootstrap and every component
+the theme has; the edition's pages use a small part of it, yet a reader's
+first paint waits for all of it. At the end of an HTML build this extension
+writes ``styles/pydata-sphinx-theme-used.css``: the theme's rules whose
+selectors can match an element of some built page, and
+``templates/static/webpack-macros.html`` links it in place of the full one.
+
+A rule is kept when every compound selector in one of its selectors (the
+parts between combinators) matches some element of some page, matched with
+soupsieve against one element of each kind found in the pages. Matching the
+parts one by one rather than the whole selector keeps what the theme's
+scripts do at run time: they move the sidebars' contents into dialogs and set
+``data-theme``, ``open``, ``.show`` and the like. For the same reason a part
+is matched without its pseudo-classes, pseudo-elements and attribute
+selectors (``:hover``, ``::before``, ``[data-theme=dark]``), and without the
+classes :data:`RUNTIME_CLASSES` that scripts add. So the dark theme, the
+dropdowns, the search dialog and the toggles keep their styles; at worst a
+rule no page uses is kept, never the other way round.
+
+``@media``, ``@supports`` and ``@layer`` blocks keep the rules they hold that
+are kept (and go when none is); ``@font-face`` and ``@keyframes`` are kept
+when a kept rule names their font or animation. The stylesheet is parsed with
+tinycss2 (the CSS parser of WeasyPrint and CairoSVG) and written back token
+for token, so a kept rule is exactly the theme's.
+
+The file is written only when its content changes: a no-op rebuild writes
+nothing, and two builds of the same pages write the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+import soupsieve
+import tinycss2
+from bs4 import BeautifulSoup
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from edition_tools.ext import builds_site, extension
+
+logger = logging.getLogger(__name__)
+
+#: The theme's stylesheet in the site, and the cut copy the pages link instead.
+THEME_STYLESHEET = "_static/styles/pydata-sphinx-theme.css"
+USED_STYLESHEET = "_static/styles/pydata-sphinx-theme-used.css"
+
+#: Classes that scripts give elements after the page is loaded: Bootstrap's
+#: states (dropdowns, collapses, tooltips, which it also creates), and what
+#: the pydata and book themes' scripts set (the mode buttons, the header's
+#: "squeeze", a hidden sidebar, a scrolled page).
+RUNTIME_CLASSES = frozenset({
+    "active", "show", "showing", "hiding", "collapsing", "collapsed", "fade", "dropdown-menu-dark",
+    "tooltip", "tooltip-arrow", "tooltip-inner", "bs-tooltip-auto", "bs-tooltip-top", "bs-tooltip-bottom",
+    "bs-tooltip-start", "bs-tooltip-end",
+    "empty", "pst-squeeze", "d-none", "hide", "noprint", "scrolled", "pst-sidebar-hidden",
+})
+#: At-rules whose block holds rules: kept with the rules in it that are kept.
+GROUPING_AT_RULES = frozenset({"media", "supports", "layer", "container"})
+#: Combinators between the compound selectors of a selector.
+COMBINATORS = frozenset({">", "+", "~"})
+
+
+# -- Selectors -----------------------------------------------------------------------
+
+class Compound(NamedTuple):
+    """The part of a compound selector that is matched: a type, an id and classes (each may be absent)."""
+
+    name: str = ""
+    identifier: str = ""
+    classes: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        selector = self.name
+        if self.identifier:
+            selector += "#" + soupsieve.escape(self.identifier)
+        selector += "".join("." + soupsieve.escape(name) for name in self.classes)
+        return selector or "*"
+
+
+def _split(tokens: list, separator: str) -> list[list]:
+    """Top-level parts of a token list, between literal ``separator`` tokens."""
+    parts: list[list] = [[]]
+    for token in tokens:
+        if token.type == "literal" and token.value == separator:
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    return parts
+
+
+def compounds(selector: list) -> list[Compound]:
+    """The compound selectors of one selector (tinycss2 tokens), each as a type, id and classes only.
+
+    Pseudo-classes and pseudo-elements (``:`` or ``::`` and what follows),
+    attribute selectors and :data:`RUNTIME_CLASSES` are left out, since
+    scripts and the reader change them; a part left with nothing matches all.
+    """
+    parts: list[Compound] = []
+    current, started = Compound(), False
+    index = 0
+    while index < len(selector):
+        token = selector[index]
+        if token.type == "whitespace" or (token.type == "literal" and token.value in COMBINATORS):
+            if started:
+                parts.append(current)
+            current, started = Compound(), False
+            index += 1
+            continue
+        started = True
+        if token.type == "ident":
+            current = current._replace(name=token.lower_value)
+        elif token.type == "hash":
+            current = current._replace(identifier=token.value)
+        elif token.type == "literal" and token.value == "." and index + 1 < len(selector):
+            index += 1
+            if selector[index].value not in RUNTIME_CLASSES:
+                current = current._replace(classes=(*current.classes, selector[index].value))
+        elif token.type == "literal" and token.value == ":":
+            # A pseudo-class or pseudo-element: its name or function is skipped (after a second colon).
+            if index + 1 < len(selector) and selector[index + 1].type == "literal" and selector[index + 1].value == ":":
+                index += 1
+            index += 1
+        # "*", attribute selectors ([...]) and anything else add nothing to match.
+        index += 1
+    if started or not parts:
+        parts.append(current)
+    return parts
+
+
+class PageElements:
+    """One element of each kind (type, id, classes) found in the pages, to match compound selectors against."""
+
+    def __init__(self, pages: Iterable[str]) -> None:
+        kinds: set[tuple[str, str, tuple[str, ...]]] = set()
+        for markup in pages:
+            for element in BeautifulSoup(markup, "html.parser").find_all(True):
+                classes = element.get("class") or []
+                kinds.add((element.name, element.get("id") or "", tuple(sorted(set(classes)))))
+        # One element of each kind, in a fixed order, indexed by what a compound can ask for.
+        self.soup = BeautifulSoup("<div></div>", "html.parser")
+        self._by_key: dict[tuple[str, str], list] = {}
+        for name, identifier, classes in sorted(kinds):
+            tag = self.soup.new_tag(name)
+            keys = [("name", name)]
+            if identifier:
+                tag["id"] = identifier
+                keys.append(("id", identifier))
+            if classes:
+                tag["class"] = list(classes)
+                keys += [("class", class_name) for class_name in classes]
+            self.soup.div.append(tag)
+            for key in keys:
+                self._by_key.setdefault(key, []).append(tag)
+        self._cache: dict[Compound, bool] = {Compound(): True}
+
+    def match(self, compound: Compound) -> bool:
+        """Whether some element of some page matches ``compound`` (soupsieve decides, on the likely elements)."""
+        if compound not in self._cache:
+            keys = ([("id", compound.identifier)] if compound.identifier else []) + [
+                ("class", name) for name in compound.classes] + ([("name", compound.name)] if compound.name else [])
+            candidates = min((self._by_key.get(key, []) for key in keys), key=len)
+            try:
+                selector = soupsieve.compile(str(compound))
+            except soupsieve.SelectorSyntaxError:
+                self._cache[compound] = True  # what cannot be read is kept, not dropped
+            else:
+                self._cache[compound] = any(selector.match(tag) for tag in candidates)
+        return self._cache[compound]
+
+    def can_match(self, prelude: list) -> bool:
+        """Whether one of the selectors of a rule's prelude can match, part by part."""
+        for selector in _split(prelude, ","):
+            if all(self.match(part) for part in compounds(selector)):
+                return True
+        return False
+
+
+# -- Stylesheets ----------------------------------------------------------------------
+
+def _names_used(rules: list) -> set[str]:
+    """Idents and strings in the declarations of ``rules``: where a font or an animation is named."""
+    names: set[str] = set()
+    pending = [token for rule in rules for token in (rule.content or [])]
+    while pending:
+        token = pending.pop()
+        if token.type in ("ident", "string"):
+            names.add(token.value)
+        elif getattr(token, "content", None) is not None:
+            pending.extend(token.content)
+        elif getattr(token, "arguments", None) is not None:
+            pending.extend(token.arguments)
+    return names
+
+
+def _cut_rules(rules: list, elements: PageElements) -> list:
+    """The rules (and grouping at-rules) of a rule list that are kept, as parsed nodes."""
+    kept: list = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            if elements.can_match(rule.prelude):
+                kept.append(rule)
+        elif rule.type == "at-rule" and rule.lower_at_keyword in GROUPING_AT_RULES and rule.content is not None:
+            inner = _cut_rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True),
+                               elements)
+            if inner:
+                kept.append((rule, inner))
+        elif rule.type in ("at-rule", "qualified-rule"):
+            kept.append(rule)
+    return kept
+
+
+def _flatten(kept: list) -> list:
+    """Every qualified rule among ``kept``, inside grouping at-rules too."""
+    rules = []
+    for item in kept:
+        if isinstance(item, tuple):
+            rules += _flatten(item[1])
+        elif item.type == "qualified-rule":
+            rules.append(item)
+    return rules
+
+
+def _referenced(rule, used: set[str]) -> bool:
+    """Whether a ``@font-face`` or ``@keyframes`` rule names something the kept rules use."""
+    if rule.lower_at_keyword == "keyframes":
+        return any(token.value in used for token in rule.prelude if token.type in ("ident", "string"))
+    if rule.lower_at_keyword == "font-face":
+        for declaration in tinycss2.parse_blocks_contents(rule.content or [], skip_comments=True,
+                                                          skip_whitespace=True):
+            if declaration.type == "declaration" and declaration.lower_name == "font-family":
+                return any(token.value in used for token in declaration.value if token.type in ("ident", "string"))
+    return True
+
+
+def _serialize(kept: list, used: set[str]) -> str:
+    lines = []
+    for item in kept:
+        if isinstance(item, tuple):
+            rule, inner = item
+            body = _serialize(inner, used)
+            if body:
+                lines.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{\n{body}\n}}")
+        elif item.type == "at-rule" and item.lower_at_keyword in ("font-face", "keyframes", "-webkit-keyframes"):
+            if _referenced(item, used):
+                lines.append(item.serialize())
+        else:
+            lines.append(item.serialize())
+    return "\n".join(lines)
+
+
+def cut_stylesheet(css: str, pages: Iterable[str]) -> str:
+    """``css`` without the rules no element of the ``pages`` (HTML markup) can match."""
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    kept = _cut_rules(rules, PageElements(pages))
+    return _serialize(kept, _names_used(_flatten(kept))) + "\n"
+
+
+def site_pages(outdir: Path) -> list[Path]:
+    """The built pages of the site, in a fixed order (the theme's and Sphinx's static files aside)."""
+    return sorted(path for path in outdir.rglob("*.html") if not path.relative_to(outdir).parts[0].startswith("_"))
+
+
+def write_used_stylesheet(outdir: Path) -> bool:
+    """Write the cut stylesheet beside the theme's; ``True`` if it changed."""
+    source = outdir / THEME_STYLESHEET
+    target = outdir / USED_STYLESHEET
+    css = cut_stylesheet(source.read_text(encoding="utf-8"),
+                         (page.read_text(encoding="utf-8") for page in site_pages(outdir)))
+    if target.exists() and target.read_text(encoding="utf-8") == css:
+        return False
+    target.write_text(css, encoding="utf-8")
+    return True
+
+
+def cut_theme_stylesheet(app: Sphinx, exception: Exception | None) -> None:
+    """At the end of a successful build of the site, bring the cut stylesheet up to date."""
+    if exception is not None or not builds_site(app.builder):
+        return
+    if write_used_stylesheet(Path(app.outdir)):
+        logger.info("theme stylesheet cut to the rules the pages use: %s", USED_STYLESHEET)
+
+
+@extension
+def setup(app: Sphinx) -> None:
+    """Cut the stylesheet once every page is written (before :mod:`.precompress` compresses it)."""
+    app.connect("build-finished", cut_theme_stylesheet)
