@@ -103,6 +103,16 @@ def test_custom_properties_and_imports_are_kept() -> None:
     assert cut_stylesheet(css, [PAGE]) == css.replace("\n:root", "\n:root").strip() + "\n"
 
 
+def test_custom_properties_go_unless_a_kept_rule_a_page_or_another_file_uses_them() -> None:
+    css = (":root { --used-here: 1px; --via-value: 2px; --chained: var(--via-value); --by-script: 0; --unused: 3px }\n"
+           "html[data-theme=dark] { --unused: 4px; --only-dark: 5px }\n"
+           ".lead { margin: var(--used-here) var(--chained) }\n"
+           ".toast { padding: var(--only-dark) }")
+    cut = cut_stylesheet(css, [PAGE], ["el.style.setProperty('--by-script', 1)"])
+    assert cut == (":root { --used-here: 1px; --via-value: 2px; --chained: var(--via-value); --by-script: 0 }\n"
+                   ".lead { margin: var(--used-here) var(--chained) }\n")
+
+
 def test_the_cut_is_the_same_every_time_whatever_the_order_of_the_pages() -> None:
     other = "<html><body><div class='toast'><p class='lead'>x</p></div></body></html>"
     css = ".toast { a: 1 } .lead { b: 2 } .carousel { c: 3 } .navbar .lead { d: 4 }"

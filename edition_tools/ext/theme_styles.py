@@ -22,9 +22,13 @@ rule no page uses is kept, never the other way round.
 
 ``@media``, ``@supports`` and ``@layer`` blocks keep the rules they hold that
 are kept (and go when none is); ``@font-face`` and ``@keyframes`` are kept
-when a kept rule names their font or animation. The stylesheet is parsed with
+when a kept rule names their font or animation. A custom property (the
+theme's colours and sizes, some 700 of them) is kept when a kept rule, a page,
+or one of the site's other stylesheets and scripts names it, directly or
+through the value of another property that is kept. The stylesheet is parsed with
 tinycss2 (the CSS parser of WeasyPrint and CairoSVG) and written back token
-for token, so a kept rule is exactly the theme's.
+for token, so a kept rule is exactly the theme's, less any custom property
+nothing uses.
 
 The file is written only when its content changes: a no-op rebuild writes
 nothing, and two builds of the same pages write the same bytes.
@@ -32,6 +36,7 @@ nothing, and two builds of the same pages write the same bytes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
@@ -238,27 +243,91 @@ def _referenced(rule, used: set[str]) -> bool:
     return True
 
 
-def _serialize(kept: list, used: set[str]) -> str:
+#: A custom property's name where a script, a page or another stylesheet may use it.
+CUSTOM_PROPERTY = re.compile(r"--[A-Za-z0-9_-]+")
+
+
+def _declarations(rule) -> list:
+    return [item for item in tinycss2.parse_blocks_contents(rule.content or [], skip_comments=True,
+                                                            skip_whitespace=True)
+            if item.type == "declaration"]
+
+
+def _custom_properties_used(rules: list, elsewhere: set[str]) -> set[str]:
+    """The custom properties that something uses: ``elsewhere``, a kept rule, or a used property's value."""
+    used = set(elsewhere)
+    values: dict[str, set[str]] = {}
+    for rule in rules:
+        for declaration in _declarations(rule):
+            named = {token.value for token in _tokens(declaration.value)
+                     if token.type == "ident" and token.value.startswith("--")}
+            if declaration.name.startswith("--"):
+                values.setdefault(declaration.name, set()).update(named)
+            else:
+                used |= named
+    pending = list(used)
+    while pending:
+        for name in values.get(pending.pop(), ()):
+            if name not in used:
+                used.add(name)
+                pending.append(name)
+    return used
+
+
+def _tokens(tokens: list):
+    """Every token of ``tokens``, inside functions and blocks too."""
+    pending = list(tokens)
+    while pending:
+        token = pending.pop()
+        yield token
+        pending.extend(getattr(token, "arguments", None) or getattr(token, "content", None) or [])
+
+
+def _rule_text(rule, properties: set[str] | None) -> str:
+    """A kept rule as the theme wrote it, or without the custom properties nothing uses."""
+    if properties is None or not any(d.name.startswith("--") and d.name not in properties
+                                     for d in _declarations(rule)):
+        return rule.serialize()
+    kept = [d.serialize() for d in _declarations(rule) if not d.name.startswith("--") or d.name in properties]
+    return f"{tinycss2.serialize(rule.prelude).strip()} {{ {'; '.join(kept)} }}" if kept else ""
+
+
+def _serialize(kept: list, used: set[str], properties: set[str] | None) -> str:
     lines = []
     for item in kept:
         if isinstance(item, tuple):
             rule, inner = item
-            body = _serialize(inner, used)
+            body = _serialize(inner, used, properties)
             if body:
                 lines.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{\n{body}\n}}")
         elif item.type == "at-rule" and item.lower_at_keyword in ("font-face", "keyframes", "-webkit-keyframes"):
             if _referenced(item, used):
                 lines.append(item.serialize())
+        elif item.type == "qualified-rule":
+            text = _rule_text(item, properties)
+            if text:
+                lines.append(text)
         else:
             lines.append(item.serialize())
     return "\n".join(lines)
 
 
-def cut_stylesheet(css: str, pages: Iterable[str]) -> str:
-    """``css`` without the rules no element of the ``pages`` (HTML markup) can match."""
+def cut_stylesheet(css: str, pages: Iterable[str], elsewhere: Iterable[str] | None = None) -> str:
+    """``css`` without the rules no element of the ``pages`` (HTML markup) can match.
+
+    With ``elsewhere`` (the text of the site's other stylesheets and scripts),
+    custom properties are dropped too unless a kept rule, a page or one of
+    those texts names them, directly or through another property's value.
+    """
+    pages = list(pages)
     rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
     kept = _cut_rules(rules, PageElements(pages))
-    return _serialize(kept, _names_used(_flatten(kept))) + "\n"
+    flat = _flatten(kept)
+    properties = None
+    if elsewhere is not None:
+        named = {name for text in [*pages, *elsewhere] for name in CUSTOM_PROPERTY.findall(text)}
+        properties = _custom_properties_used(flat, named)
+    return _serialize(kept, _names_used(flat), properties) + "\n"
 
 
 def site_pages(outdir: Path) -> list[Path]:
@@ -266,12 +335,20 @@ def site_pages(outdir: Path) -> list[Path]:
     return sorted(path for path in outdir.rglob("*.html") if not path.relative_to(outdir).parts[0].startswith("_"))
 
 
+def site_scripts_and_styles(outdir: Path) -> list[Path]:
+    """The site's other stylesheets and scripts, where a custom property of the theme may be used."""
+    skip = {outdir / THEME_STYLESHEET, outdir / USED_STYLESHEET}
+    return sorted(path for suffix in ("*.css", "*.js") for path in (outdir / "_static").rglob(suffix)
+                  if path not in skip)
+
+
 def write_used_stylesheet(outdir: Path) -> bool:
     """Write the cut stylesheet beside the theme's; ``True`` if it changed."""
     source = outdir / THEME_STYLESHEET
     target = outdir / USED_STYLESHEET
     css = cut_stylesheet(source.read_text(encoding="utf-8"),
-                         (page.read_text(encoding="utf-8") for page in site_pages(outdir)))
+                         (page.read_text(encoding="utf-8") for page in site_pages(outdir)),
+                         [path.read_text(encoding="utf-8") for path in site_scripts_and_styles(outdir)])
     if target.exists() and target.read_text(encoding="utf-8") == css:
         return False
     target.write_text(css, encoding="utf-8")
