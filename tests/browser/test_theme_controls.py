@@ -85,7 +85,9 @@ def styles_in(page, state: str) -> list:
 
 
 @pytest.mark.parametrize("state", list(STATES))
-def test_every_element_is_drawn_as_with_the_whole_theme_stylesheet(open_page, html_dir: Path, screen, state: str) -> None:
+def test_every_element_is_drawn_as_with_the_whole_theme_stylesheet(
+    open_page, html_dir: Path, screen, state: str,
+) -> None:
     cut = open_page(PAGE, screen)
     linked = cut.page.evaluate("Array.from(document.styleSheets, (s) => s.href || '')")
     assert any(USED_STYLESHEET in href for href in linked) and not any(THEME_STYLESHEET in href for href in linked)
