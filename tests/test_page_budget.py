@@ -37,9 +37,10 @@ EXPECTED_ASSETS = frozenset({
     "_static/scripts/sphinx-book-theme.js",
     "_static/previews.js",
     "_static/reading.js",  # reading modes, filters by kind, notes opened at their marker, Cite
-    "_static/basic.css",
-    "_static/styles/pydata-sphinx-theme-used.css",  # the theme's rules the pages use (ext/theme_styles.py)
-    "_static/styles/sphinx-book-theme.css",
+    # Sphinx's and the two themes' stylesheets cut to the rules the pages use (ext/theme_styles.py).
+    "_static/basic-used.css",
+    "_static/styles/pydata-sphinx-theme-used.css",
+    "_static/styles/sphinx-book-theme-used.css",
     "_static/icons.css",
     "_static/edition.css",
     "_static/favicon.svg",

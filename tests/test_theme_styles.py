@@ -20,7 +20,7 @@ from edition_tools.ext.theme_styles import (
     USED_STYLESHEET,
     compounds,
     cut_stylesheet,
-    write_used_stylesheet,
+    write_used_stylesheets,
 )
 
 PAGE = """<!DOCTYPE html><html><body>
@@ -132,11 +132,11 @@ def test_the_stylesheet_is_written_only_when_it_changes(tmp_path: Path) -> None:
     (tmp_path / THEME_STYLESHEET).parent.mkdir(parents=True)
     (tmp_path / THEME_STYLESHEET).write_text(".lead { a: 1 } .toast { b: 2 }", encoding="utf-8")
     (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
-    assert write_used_stylesheet(tmp_path) is True
+    assert write_used_stylesheets(tmp_path) == [USED_STYLESHEET]
     assert (tmp_path / USED_STYLESHEET).read_text(encoding="utf-8") == ".lead { a: 1 }\n"
-    assert write_used_stylesheet(tmp_path) is False
+    assert write_used_stylesheets(tmp_path) == []
     (tmp_path / "other.html").write_text("<p class='toast'>", encoding="utf-8")
-    assert write_used_stylesheet(tmp_path) is True
+    assert write_used_stylesheets(tmp_path) == [USED_STYLESHEET]
     assert (tmp_path / USED_STYLESHEET).read_text(encoding="utf-8") == ".lead { a: 1 }\n.toast { b: 2 }\n"
 
 

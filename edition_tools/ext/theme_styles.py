@@ -54,16 +54,29 @@ logger = logging.getLogger(__name__)
 #: The theme's stylesheet in the site, and the cut copy the pages link instead.
 THEME_STYLESHEET = "_static/styles/pydata-sphinx-theme.css"
 USED_STYLESHEET = "_static/styles/pydata-sphinx-theme-used.css"
+#: Every stylesheet cut this way, and its cut copy: Sphinx's basic.css and the
+#: book theme's stylesheet too, which hold rules for every kind of page Sphinx
+#: and the theme can make.
+CUT_STYLESHEETS = {
+    "_static/basic.css": "_static/basic-used.css",
+    THEME_STYLESHEET: USED_STYLESHEET,
+    "_static/styles/sphinx-book-theme.css": "_static/styles/sphinx-book-theme-used.css",
+}
+#: The book theme's stylesheet, which Sphinx links from its list of assets;
+#: templates/static/webpack-macros.html links the cut copy in its place.
+BOOK_STYLESHEET = "_static/styles/sphinx-book-theme.css"
 
 #: Classes that scripts give elements after the page is loaded: Bootstrap's
-#: states (dropdowns, collapses, tooltips, which it also creates), and what
-#: the pydata and book themes' scripts set (the mode buttons, the header's
-#: "squeeze", a hidden sidebar, a scrolled page).
+#: states (dropdowns, collapses, tooltips, which it also creates), what the
+#: pydata and book themes' scripts set (the mode buttons, the header's
+#: "squeeze", a hidden sidebar, a scrolled page), and Sphinx's search results.
 RUNTIME_CLASSES = frozenset({
     "active", "show", "showing", "hiding", "collapsing", "collapsed", "fade", "dropdown-menu-dark",
     "tooltip", "tooltip-arrow", "tooltip-inner", "bs-tooltip-auto", "bs-tooltip-top", "bs-tooltip-bottom",
     "bs-tooltip-start", "bs-tooltip-end",
     "empty", "pst-squeeze", "d-none", "hide", "noprint", "scrolled", "pst-sidebar-hidden",
+    # Sphinx's search results and highlighted search words (searchtools.js, sphinx_highlight.js).
+    "search", "search-summary", "context", "keywordmatches", "goodmatch", "highlighted",
 })
 #: At-rules whose block holds rules: kept with the rules in it that are kept.
 GROUPING_AT_RULES = frozenset({"media", "supports", "layer", "container"})
@@ -335,35 +348,52 @@ def site_pages(outdir: Path) -> list[Path]:
     return sorted(path for path in outdir.rglob("*.html") if not path.relative_to(outdir).parts[0].startswith("_"))
 
 
-def site_scripts_and_styles(outdir: Path) -> list[Path]:
-    """The site's other stylesheets and scripts, where a custom property of the theme may be used."""
-    skip = {outdir / THEME_STYLESHEET, outdir / USED_STYLESHEET}
+def site_scripts_and_styles(outdir: Path, source: str) -> list[Path]:
+    """The site's stylesheets and scripts but ``source`` and its cut copy: where a custom property may be used."""
+    skip = {outdir / source, outdir / CUT_STYLESHEETS[source]}
     return sorted(path for suffix in ("*.css", "*.js") for path in (outdir / "_static").rglob(suffix)
                   if path not in skip)
 
 
-def write_used_stylesheet(outdir: Path) -> bool:
-    """Write the cut stylesheet beside the theme's; ``True`` if it changed."""
-    source = outdir / THEME_STYLESHEET
-    target = outdir / USED_STYLESHEET
-    css = cut_stylesheet(source.read_text(encoding="utf-8"),
-                         (page.read_text(encoding="utf-8") for page in site_pages(outdir)),
-                         [path.read_text(encoding="utf-8") for path in site_scripts_and_styles(outdir)])
-    if target.exists() and target.read_text(encoding="utf-8") == css:
-        return False
-    target.write_text(css, encoding="utf-8")
-    return True
+def write_used_stylesheets(outdir: Path) -> list[str]:
+    """Write the cut copy of each of :data:`CUT_STYLESHEETS` that changed; return their names."""
+    pages = [page.read_text(encoding="utf-8") for page in site_pages(outdir)]
+    written = []
+    for source, cut in CUT_STYLESHEETS.items():
+        if not (outdir / source).exists():
+            continue
+        css = cut_stylesheet((outdir / source).read_text(encoding="utf-8"), pages,
+                             [path.read_text(encoding="utf-8") for path in site_scripts_and_styles(outdir, source)])
+        target = outdir / cut
+        if target.exists() and target.read_text(encoding="utf-8") == css:
+            continue
+        target.write_text(css, encoding="utf-8")
+        written.append(cut)
+    return written
 
 
-def cut_theme_stylesheet(app: Sphinx, exception: Exception | None) -> None:
-    """At the end of a successful build of the site, bring the cut stylesheet up to date."""
+def cut_theme_stylesheets(app: Sphinx, exception: Exception | None) -> None:
+    """At the end of a successful build of the site, bring the cut stylesheets up to date."""
     if exception is not None or not builds_site(app.builder):
         return
-    if write_used_stylesheet(Path(app.outdir)):
-        logger.info("theme stylesheet cut to the rules the pages use: %s", USED_STYLESHEET)
+    for name in write_used_stylesheets(Path(app.outdir)):
+        logger.info("stylesheet cut to the rules the pages use: %s", name)
+
+
+def unlink_book_stylesheet(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:
+    """Leave the book theme's whole stylesheet out of the page's assets; the template links its cut copy.
+
+    The cut copy is written after the pages, so Sphinx could only give its
+    link a checksum of the previous build's copy; the template links it with
+    the theme's fixed digest instead, as it does the theme's own stylesheet.
+    """
+    styles = context.get("css_files")
+    if builds_site(app.builder) and styles is not None:
+        styles[:] = [style for style in styles if style.filename != BOOK_STYLESHEET]
 
 
 @extension
 def setup(app: Sphinx) -> None:
-    """Cut the stylesheet once every page is written (before :mod:`.precompress` compresses it)."""
-    app.connect("build-finished", cut_theme_stylesheet)
+    """Cut the stylesheets once every page is written (before :mod:`.precompress` compresses them)."""
+    app.connect("html-page-context", unlink_book_stylesheet, priority=900)
+    app.connect("build-finished", cut_theme_stylesheets)

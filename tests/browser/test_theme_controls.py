@@ -1,14 +1,15 @@
-"""The theme's controls, with the theme's stylesheet cut to the rules the pages use.
+"""The theme's controls, with the theme's stylesheets cut to the rules the pages use.
 
-edition_tools/ext/theme_styles.py links a cut copy of pydata-sphinx-theme.css.
+edition_tools/ext/theme_styles.py links cut copies of Sphinx's basic.css and
+of the two themes' stylesheets.
 Here, on a desktop and on a phone, the colour-mode dropdown switches to the
 dark theme (the page's colours change, and stay after a reload), the search
 dialog opens with Ctrl+K or its button and closes with Escape, and the
 primary sidebar's toggle, the one a reader sees, hides it (desktop) or opens
 it as a dialog (phone).
 In each of these states every element of the page is drawn exactly as with
-the theme's whole stylesheet: the page is loaded a second time with the full
-file served in place of the cut one, and the computed styles are compared.
+the whole stylesheets: the page is loaded a second time with the full files
+served in place of the cut ones, and the computed styles are compared.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from edition_tools.ext.theme_styles import THEME_STYLESHEET, USED_STYLESHEET
+from edition_tools.ext.theme_styles import CUT_STYLESHEETS
 
 from .browser_support import NARROW
 
@@ -90,11 +91,13 @@ def test_every_element_is_drawn_as_with_the_whole_theme_stylesheet(
 ) -> None:
     cut = open_page(PAGE, screen)
     linked = cut.page.evaluate("Array.from(document.styleSheets, (s) => s.href || '')")
-    assert any(USED_STYLESHEET in href for href in linked) and not any(THEME_STYLESHEET in href for href in linked)
+    for source, used in CUT_STYLESHEETS.items():
+        assert any(used in href for href in linked) and not any(source in href for href in linked), used
     mine = styles_in(cut.page, state)
     whole = open_page(PAGE, screen).page
-    full_css = (html_dir / THEME_STYLESHEET).read_bytes()
-    whole.route(f"**/{USED_STYLESHEET}*", lambda route: route.fulfill(body=full_css, content_type="text/css"))
+    for source, used in CUT_STYLESHEETS.items():
+        full = (html_dir / source).read_bytes()
+        whole.route(f"**/{used}*", lambda route, body=full: route.fulfill(body=body, content_type="text/css"))
     whole.reload(wait_until="load")
     theirs = styles_in(whole, state)
     assert len(mine) == len(theirs)
