@@ -91,10 +91,14 @@ def test_fonts_and_animations_are_kept_only_when_a_kept_rule_names_them() -> Non
            "@font-face { font-family: Unused; src: url(unused.woff2) }\n"
            "@keyframes spin { to { transform: rotate(1turn) } }\n"
            "@keyframes fade-out { to { opacity: 0 } }\n"
+           "@font-face { font-family: Icons\\ 7 Free; src: url(icons.woff2) }\n"
+           ":root { --icon-font: 900 1em \"Icons 7 Free\" }\n"
            ".lead { font-family: 'Used Sans', sans-serif; animation: spin 1s }\n"
+           ".lead::before { font: var(--icon-font) }\n"
            ".toast { font-family: Unused; animation: fade-out 1s }")
     cut = cut_stylesheet(css, [PAGE])
     assert "Used Sans" in cut and "used.woff2" in cut and "@keyframes spin" in cut
+    assert "icons.woff2" in cut  # named as one string, written as idents
     assert "unused.woff2" not in cut and "fade-out" not in cut
 
 

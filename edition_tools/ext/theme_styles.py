@@ -76,7 +76,8 @@ RUNTIME_CLASSES = frozenset({
     "bs-tooltip-start", "bs-tooltip-end",
     "empty", "pst-squeeze", "d-none", "hide", "noprint", "scrolled", "pst-sidebar-hidden",
     # Sphinx's search results and highlighted search words (searchtools.js, sphinx_highlight.js).
-    "search", "search-summary", "context", "keywordmatches", "goodmatch", "highlighted",
+    "search", "search-summary", "context", "keywordmatches", "goodmatch", "highlighted", "highlight-link",
+    "kind-index", "kind-object", "kind-title", "kind-text",
 })
 #: At-rules whose block holds rules: kept with the rules in it that are kept.
 GROUPING_AT_RULES = frozenset({"media", "supports", "layer", "container"})
@@ -252,7 +253,9 @@ def _referenced(rule, used: set[str]) -> bool:
         for declaration in tinycss2.parse_blocks_contents(rule.content or [], skip_comments=True,
                                                           skip_whitespace=True):
             if declaration.type == "declaration" and declaration.lower_name == "font-family":
-                return any(token.value in used for token in declaration.value if token.type in ("ident", "string"))
+                # A family written as idents (Font Awesome\ 7 Free) is named as one string elsewhere.
+                parts = [token.value for token in declaration.value if token.type in ("ident", "string")]
+                return " ".join(parts) in used or all(part in used for part in parts)
     return True
 
 

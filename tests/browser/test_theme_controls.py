@@ -78,6 +78,11 @@ STATES = {
 }
 
 
+def serve_instead(body: bytes):
+    """A route handler that answers with ``body``, a whole stylesheet, in place of its cut copy."""
+    return lambda route: route.fulfill(body=body, content_type="text/css")
+
+
 def styles_in(page, state: str) -> list:
     STATES[state](page)
     page.mouse.move(0, 0)  # no hover anywhere
@@ -96,8 +101,7 @@ def test_every_element_is_drawn_as_with_the_whole_theme_stylesheet(
     mine = styles_in(cut.page, state)
     whole = open_page(PAGE, screen).page
     for source, used in CUT_STYLESHEETS.items():
-        full = (html_dir / source).read_bytes()
-        whole.route(f"**/{used}*", lambda route, body=full: route.fulfill(body=body, content_type="text/css"))
+        whole.route(f"**/{used}*", serve_instead((html_dir / source).read_bytes()))
     whole.reload(wait_until="load")
     theirs = styles_in(whole, state)
     assert len(mine) == len(theirs)
