@@ -50,6 +50,7 @@ extensions = [
     "edition_tools.ext.accessibility",  # markup fixes that axe-core asks for
     "edition_tools.ext.icons",  # the theme's icons as CSS, without Font Awesome's script
     "edition_tools.ext.page_head",  # a description per page; scripts deferred, unused styles left out
+    "edition_tools.ext.theme_styles",  # the theme's stylesheet cut to the rules the pages use
     "edition_tools.ext.search_index",  # index entries kept in searchindex.js through rebuilds
     "edition_tools.ext.precompress",  # page.html.gz beside page.html, for hosts that serve it
 ]

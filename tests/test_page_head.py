@@ -102,4 +102,4 @@ def test_basic_css_is_linked_directly_before_the_theme(pages: dict[str, Beautifu
     for name, html in pages.items():
         styles = [_name(link["href"]) for link in html.find_all("link", rel="stylesheet")]
         assert "styles/theme.css" not in styles, name
-        assert styles.index("basic.css") < styles.index("styles/pydata-sphinx-theme.css"), name
+        assert styles.index("basic-used.css") < styles.index("styles/pydata-sphinx-theme-used.css"), name

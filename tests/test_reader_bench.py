@@ -88,7 +88,7 @@ def test_the_worst_page_decides_each_target() -> None:
     ]
     targets = {t.what.removeprefix("reader: "): t for t in evaluate(results)}
     assert targets["performance score, every page"].measured == "0.97 (introduction)"
-    assert targets["performance score, every page"].met is True
+    assert targets["performance score, every page"].met is False  # 0.98 since the raised targets
     assert targets["largest contentful paint, every page"].measured == "2.20 s (background)"
     assert targets["largest contentful paint, every page"].met is False
     assert targets["bytes transferred, edition / baseline page"].measured == "0.31 (background)"

@@ -693,6 +693,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _log(f"{len(cases)} commands, {args.runs} runs each in turn after a warm-up")
         run_in_turn(cases, args.runs)
         reader, reader_reason = [], reader_bench.missing_tools() if args.reader_runs else "--reader-runs 0"
+        first_paint = None
         built = {case.key for case in cases if case.samples} >= {"edition", "baseline"}
         if not reader_reason and not built:
             reader_reason = "a clean build of the edition or the baseline failed"
@@ -703,6 +704,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _log(f"reader: Lighthouse, {args.reader_runs} run(s) per page and site in turn")
             reader = reader_bench.audit_sites(work / "out-edition", work / "out-baseline", args.reader_runs,
                                               args.out / "lighthouse", log=_log)
+            first_paint = reader_bench.first_paint_sizes(work / "out-edition")
         profile = ""
         if args.profile:
             _log(f"profile: one clean build of the edition under cProfile, top {args.profile} entries")
@@ -721,7 +723,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
 
     by_key = {case.key: case for case in cases}
-    targets = evaluate(by_key, scales) + reader_bench.evaluate(reader)
+    targets = evaluate(by_key, scales) + reader_bench.evaluate(reader, first_paint)
     reader_section = (reader_bench.markdown_section(reader, args.reader_runs, reader_bench.lighthouse_version())
                       if reader else "")
     args.out.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ the sites it has just built.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import re
@@ -30,6 +31,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 from edition_tools.bench.process_cost import Spread, Target, spread, targets_table
@@ -56,11 +58,17 @@ METRICS = {
     "total-byte-weight": "bytes",
 }
 
-#: The issue's targets for every article page (Lighthouse 12, mobile, gzip).
-MINIMUM_SCORES = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 0.9}
-MAXIMUM_BYTES_RATIO = 0.25
-MAXIMUM_LCP_MS = 2000.0
+#: The issue's targets for every article page (Lighthouse 12, mobile, gzip), as raised
+#: once the first targets held: the edition's page must paint well before the stock one.
+MINIMUM_SCORES = {"performance": 0.98, "accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}
+MAXIMUM_BYTES_RATIO = 0.10
+MAXIMUM_LCP_MS = 1300.0
+#: Largest contentful paint of the edition's page over the baseline's, medians of the same run.
+MAXIMUM_LCP_RATIO = 0.75
 CLS_BELOW = 0.05
+#: What the first paint waits for must come in the first round trip: TCP's initial
+#: window of 10 segments of 1,460 bytes, about 14 KiB.
+FIRST_ROUND_TRIP_BYTES = 14 * 1024
 
 
 # -- What is needed ------------------------------------------------------------------
@@ -228,6 +236,66 @@ def audit_sites(edition: Path, baseline: Path, runs: int, reports: Path,
     return results
 
 
+# -- What the first paint waits for ---------------------------------------------------------
+
+class _BlockingAssets(HTMLParser):
+    """The stylesheets and scripts in a page's ``<head>`` that hold up its first paint, and where the head ends."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self.head_end: int | None = None
+        self._noscript = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if self.head_end is not None or self._noscript:
+            self._noscript = self._noscript or tag == "noscript"
+            return
+        if tag == "noscript":
+            self._noscript = True
+        elif (tag == "link" and "stylesheet" in attributes.get("rel", "").split()
+              and attributes.get("media", "all") in ("all", "screen", "")):
+            self.urls.append(attributes["href"])
+        elif tag == "script" and attributes.get("src") and not ({"defer", "async"} & attributes.keys()) \
+                and attributes.get("type") != "module":
+            self.urls.append(attributes["src"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "noscript":
+            self._noscript = False
+        elif tag == "head" and self.head_end is None:
+            self.head_end = self.getpos()
+
+
+def first_paint_bytes(site: Path, page: str) -> int:
+    """Bytes, gzip-compressed as the server sends them, that the first paint of ``page`` waits for.
+
+    The page's markup up to the end of its ``<head>``, and every stylesheet and
+    script that the head loads in a way that blocks rendering (not ``defer``,
+    ``async``, a module, a stylesheet for print only or one inside ``<noscript>``).
+    """
+    path = site / page
+    markup = path.read_text(encoding="utf-8")
+    parser = _BlockingAssets()
+    parser.feed(markup)
+    if parser.head_end is None:
+        raise ValueError(f"{page}: no end of <head>")
+    line, column = parser.head_end
+    lines = markup.splitlines(keepends=True)
+    head = "".join(lines[:line - 1]) + lines[line - 1][:column] + "</head>"
+    total = len(gzip.compress(head.encode("utf-8"), 9))
+    for url in parser.urls:
+        asset = (path.parent / url.split("?")[0].split("#")[0]).resolve()
+        total += len(gzip.compress(asset.read_bytes(), 9))
+    return total
+
+
+def first_paint_sizes(site: Path, pairs: Sequence[PagePair] | None = None) -> dict[str, int]:
+    """:func:`first_paint_bytes` of every page of the edition's ``site``, by page name."""
+    return {pair.name: first_paint_bytes(site, pair.edition) for pair in (pairs or page_pairs())}
+
+
 # -- Reporting ----------------------------------------------------------------------------
 
 def bytes_ratio(mine: PageResult, theirs: PageResult) -> float | None:
@@ -276,8 +344,19 @@ def _worst(results: Sequence[PageResult], what: str, *, highest: bool) -> tuple[
     return worst, "every page" if len(names) == len(values) > 1 else ", ".join(names)
 
 
-def evaluate(results: Sequence[tuple[PageResult, PageResult]]) -> list[Target]:
-    """Set the edition's pages against the issue's targets: the worst page decides."""
+def lcp_ratio(mine: PageResult, theirs: PageResult) -> float | None:
+    """Largest contentful paint of the edition's page over the baseline's, medians of the runs."""
+    a, b = mine.value("lcp_ms"), theirs.value("lcp_ms")
+    return None if a is None or not b else a / b
+
+
+def evaluate(results: Sequence[tuple[PageResult, PageResult]],
+             first_paint: dict[str, int] | None = None) -> list[Target]:
+    """Set the edition's pages against the issue's targets: the worst page decides.
+
+    ``first_paint`` holds :func:`first_paint_sizes` of the edition's site; without
+    it, that target is not measured.
+    """
     mine = [pair[0] for pair in results]
     targets = []
     for category, minimum in MINIMUM_SCORES.items():
@@ -297,6 +376,19 @@ def evaluate(results: Sequence[tuple[PageResult, PageResult]]) -> list[Target]:
         "reader: largest contentful paint, every page",
         "not measured" if lcp is None else f"{lcp[0] / 1000:.2f} s ({lcp[1]})",
         f"≤ {MAXIMUM_LCP_MS / 1000:.1f} s", None if lcp is None else lcp[0] <= MAXIMUM_LCP_MS))
+    paints = [(ratio, m.page.name) for m, b in results if (ratio := lcp_ratio(m, b)) is not None]
+    worst_paint = max(paints, key=lambda item: item[0]) if paints and len(paints) == len(results) else None
+    targets.append(Target(
+        "reader: largest contentful paint, edition / baseline page",
+        "not measured" if worst_paint is None else f"{worst_paint[0]:.2f} ({worst_paint[1]})",
+        f"≤ {MAXIMUM_LCP_RATIO}", None if worst_paint is None else worst_paint[0] <= MAXIMUM_LCP_RATIO))
+    sizes = [(first_paint[m.page.name], m.page.name) for m, _ in results if m.page.name in (first_paint or {})]
+    worst_size = max(sizes, key=lambda item: item[0]) if sizes and len(sizes) == len(results) else None
+    targets.append(Target(
+        "reader: what the first paint waits for (page head, blocking styles and scripts), gzip",
+        "not measured" if worst_size is None else f"{worst_size[0] / 1024:.1f} KiB ({worst_size[1]})",
+        f"≤ {FIRST_ROUND_TRIP_BYTES // 1024} KiB, the first round trip",
+        None if worst_size is None else worst_size[0] <= FIRST_ROUND_TRIP_BYTES))
     cls = _worst(mine, "cls", highest=True)
     targets.append(Target(
         "reader: cumulative layout shift, every page",
@@ -389,8 +481,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             sites[name] = out
         log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
         results = audit_sites(sites["edition"], sites["baseline"], args.runs, args.out / "lighthouse", log=log)
+        first_paint = first_paint_sizes(sites["edition"])
     section = markdown_section(results, args.runs, lighthouse_version())
-    targets = evaluate(results)
+    targets = evaluate(results, first_paint)
     report = section + "\n\n" + targets_table(targets, "measured (worst page)") + "\n"
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "reader.md").write_text(report, encoding="utf-8")

@@ -1,0 +1,402 @@
+"""The theme's stylesheet cut down to the rules the site's pages can use.
+
+pydata-sphinx-theme ships one stylesheet, ``styles/pydata-sphinx-theme.css``
+(368 KiB, 62 KiB compressed), with the whole of Bootstrap and every component
+the theme has; the edition's pages use a small part of it, yet a reader's
+first paint waits for all of it. At the end of an HTML build this extension
+writes ``styles/pydata-sphinx-theme-used.css``: the theme's rules whose
+selectors can match an element of some built page, and
+``templates/static/webpack-macros.html`` links it in place of the full one.
+
+A rule is kept when every compound selector in one of its selectors (the
+parts between combinators) matches some element of some page, matched with
+soupsieve against one element of each kind found in the pages. Matching the
+parts one by one rather than the whole selector keeps what the theme's
+scripts do at run time: they move the sidebars' contents into dialogs and set
+``data-theme``, ``open``, ``.show`` and the like. For the same reason a part
+is matched without its pseudo-classes, pseudo-elements and attribute
+selectors (``:hover``, ``::before``, ``[data-theme=dark]``), and without the
+classes :data:`RUNTIME_CLASSES` that scripts add. So the dark theme, the
+dropdowns, the search dialog and the toggles keep their styles; at worst a
+rule no page uses is kept, never the other way round.
+
+``@media``, ``@supports`` and ``@layer`` blocks keep the rules they hold that
+are kept (and go when none is); ``@font-face`` and ``@keyframes`` are kept
+when a kept rule names their font or animation. A custom property (the
+theme's colours and sizes, some 700 of them) is kept when a kept rule, a page,
+or one of the site's other stylesheets and scripts names it, directly or
+through the value of another property that is kept. The stylesheet is parsed with
+tinycss2 (the CSS parser of WeasyPrint and CairoSVG) and written back token
+for token, so a kept rule is exactly the theme's, less any custom property
+nothing uses.
+
+The file is written only when its content changes: a no-op rebuild writes
+nothing, and two builds of the same pages write the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+import soupsieve
+import tinycss2
+from bs4 import BeautifulSoup
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from edition_tools.ext import builds_site, extension
+
+logger = logging.getLogger(__name__)
+
+#: The theme's stylesheet in the site, and the cut copy the pages link instead.
+THEME_STYLESHEET = "_static/styles/pydata-sphinx-theme.css"
+USED_STYLESHEET = "_static/styles/pydata-sphinx-theme-used.css"
+#: Every stylesheet cut this way, and its cut copy: Sphinx's basic.css and the
+#: book theme's stylesheet too, which hold rules for every kind of page Sphinx
+#: and the theme can make.
+CUT_STYLESHEETS = {
+    "_static/basic.css": "_static/basic-used.css",
+    THEME_STYLESHEET: USED_STYLESHEET,
+    "_static/styles/sphinx-book-theme.css": "_static/styles/sphinx-book-theme-used.css",
+}
+#: The book theme's stylesheet, which Sphinx links from its list of assets;
+#: templates/static/webpack-macros.html links the cut copy in its place.
+BOOK_STYLESHEET = "_static/styles/sphinx-book-theme.css"
+
+#: Classes that scripts give elements after the page is loaded: Bootstrap's
+#: states (dropdowns, collapses, tooltips, which it also creates), what the
+#: pydata and book themes' scripts set (the mode buttons, the header's
+#: "squeeze", a hidden sidebar, a scrolled page), and Sphinx's search results.
+RUNTIME_CLASSES = frozenset({
+    "active", "show", "showing", "hiding", "collapsing", "collapsed", "fade", "dropdown-menu-dark",
+    "tooltip", "tooltip-arrow", "tooltip-inner", "bs-tooltip-auto", "bs-tooltip-top", "bs-tooltip-bottom",
+    "bs-tooltip-start", "bs-tooltip-end",
+    "empty", "pst-squeeze", "d-none", "hide", "noprint", "scrolled", "pst-sidebar-hidden",
+    # Sphinx's search results and highlighted search words (searchtools.js, sphinx_highlight.js).
+    "search", "search-summary", "context", "keywordmatches", "goodmatch", "highlighted", "highlight-link",
+    "kind-index", "kind-object", "kind-title", "kind-text",
+})
+#: At-rules whose block holds rules: kept with the rules in it that are kept.
+GROUPING_AT_RULES = frozenset({"media", "supports", "layer", "container"})
+#: Combinators between the compound selectors of a selector.
+COMBINATORS = frozenset({">", "+", "~"})
+
+
+# -- Selectors -----------------------------------------------------------------------
+
+class Compound(NamedTuple):
+    """The part of a compound selector that is matched: a type, an id and classes (each may be absent)."""
+
+    name: str = ""
+    identifier: str = ""
+    classes: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        selector = self.name
+        if self.identifier:
+            selector += "#" + soupsieve.escape(self.identifier)
+        selector += "".join("." + soupsieve.escape(name) for name in self.classes)
+        return selector or "*"
+
+
+def _split(tokens: list, separator: str) -> list[list]:
+    """Top-level parts of a token list, between literal ``separator`` tokens."""
+    parts: list[list] = [[]]
+    for token in tokens:
+        if token.type == "literal" and token.value == separator:
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    return parts
+
+
+def compounds(selector: list) -> list[Compound]:
+    """The compound selectors of one selector (tinycss2 tokens), each as a type, id and classes only.
+
+    Pseudo-classes and pseudo-elements (``:`` or ``::`` and what follows),
+    attribute selectors and :data:`RUNTIME_CLASSES` are left out, since
+    scripts and the reader change them; a part left with nothing matches all.
+    """
+    parts: list[Compound] = []
+    current, started = Compound(), False
+    index = 0
+    while index < len(selector):
+        token = selector[index]
+        if token.type == "whitespace" or (token.type == "literal" and token.value in COMBINATORS):
+            if started:
+                parts.append(current)
+            current, started = Compound(), False
+            index += 1
+            continue
+        started = True
+        if token.type == "ident":
+            current = current._replace(name=token.lower_value)
+        elif token.type == "hash":
+            current = current._replace(identifier=token.value)
+        elif token.type == "literal" and token.value == "." and index + 1 < len(selector):
+            index += 1
+            if selector[index].value not in RUNTIME_CLASSES:
+                current = current._replace(classes=(*current.classes, selector[index].value))
+        elif token.type == "literal" and token.value == ":":
+            # A pseudo-class or pseudo-element: its name or function is skipped (after a second colon).
+            if index + 1 < len(selector) and selector[index + 1].type == "literal" and selector[index + 1].value == ":":
+                index += 1
+            index += 1
+        # "*", attribute selectors ([...]) and anything else add nothing to match.
+        index += 1
+    if started or not parts:
+        parts.append(current)
+    return parts
+
+
+class PageElements:
+    """One element of each kind (type, id, classes) found in the pages, to match compound selectors against."""
+
+    def __init__(self, pages: Iterable[str]) -> None:
+        kinds: set[tuple[str, str, tuple[str, ...]]] = set()
+        for markup in pages:
+            for element in BeautifulSoup(markup, "html.parser").find_all(True):
+                classes = element.get("class") or []
+                kinds.add((element.name, element.get("id") or "", tuple(sorted(set(classes)))))
+        # One element of each kind, in a fixed order, indexed by what a compound can ask for.
+        self.soup = BeautifulSoup("<div></div>", "html.parser")
+        self._by_key: dict[tuple[str, str], list] = {}
+        for name, identifier, classes in sorted(kinds):
+            tag = self.soup.new_tag(name)
+            keys = [("name", name)]
+            if identifier:
+                tag["id"] = identifier
+                keys.append(("id", identifier))
+            if classes:
+                tag["class"] = list(classes)
+                keys += [("class", class_name) for class_name in classes]
+            self.soup.div.append(tag)
+            for key in keys:
+                self._by_key.setdefault(key, []).append(tag)
+        self._cache: dict[Compound, bool] = {Compound(): True}
+
+    def match(self, compound: Compound) -> bool:
+        """Whether some element of some page matches ``compound`` (soupsieve decides, on the likely elements)."""
+        if compound not in self._cache:
+            keys = ([("id", compound.identifier)] if compound.identifier else []) + [
+                ("class", name) for name in compound.classes] + ([("name", compound.name)] if compound.name else [])
+            candidates = min((self._by_key.get(key, []) for key in keys), key=len)
+            try:
+                selector = soupsieve.compile(str(compound))
+            except soupsieve.SelectorSyntaxError:
+                self._cache[compound] = True  # what cannot be read is kept, not dropped
+            else:
+                self._cache[compound] = any(selector.match(tag) for tag in candidates)
+        return self._cache[compound]
+
+    def can_match(self, prelude: list) -> bool:
+        """Whether one of the selectors of a rule's prelude can match, part by part."""
+        for selector in _split(prelude, ","):
+            if all(self.match(part) for part in compounds(selector)):
+                return True
+        return False
+
+
+# -- Stylesheets ----------------------------------------------------------------------
+
+def _names_used(rules: list) -> set[str]:
+    """Idents and strings in the declarations of ``rules``: where a font or an animation is named."""
+    names: set[str] = set()
+    pending = [token for rule in rules for token in (rule.content or [])]
+    while pending:
+        token = pending.pop()
+        if token.type in ("ident", "string"):
+            names.add(token.value)
+        elif getattr(token, "content", None) is not None:
+            pending.extend(token.content)
+        elif getattr(token, "arguments", None) is not None:
+            pending.extend(token.arguments)
+    return names
+
+
+def _cut_rules(rules: list, elements: PageElements) -> list:
+    """The rules (and grouping at-rules) of a rule list that are kept, as parsed nodes."""
+    kept: list = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            if elements.can_match(rule.prelude):
+                kept.append(rule)
+        elif rule.type == "at-rule" and rule.lower_at_keyword in GROUPING_AT_RULES and rule.content is not None:
+            inner = _cut_rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True),
+                               elements)
+            if inner:
+                kept.append((rule, inner))
+        elif rule.type in ("at-rule", "qualified-rule"):
+            kept.append(rule)
+    return kept
+
+
+def _flatten(kept: list) -> list:
+    """Every qualified rule among ``kept``, inside grouping at-rules too."""
+    rules = []
+    for item in kept:
+        if isinstance(item, tuple):
+            rules += _flatten(item[1])
+        elif item.type == "qualified-rule":
+            rules.append(item)
+    return rules
+
+
+def _referenced(rule, used: set[str]) -> bool:
+    """Whether a ``@font-face`` or ``@keyframes`` rule names something the kept rules use."""
+    if rule.lower_at_keyword == "keyframes":
+        return any(token.value in used for token in rule.prelude if token.type in ("ident", "string"))
+    if rule.lower_at_keyword == "font-face":
+        for declaration in tinycss2.parse_blocks_contents(rule.content or [], skip_comments=True,
+                                                          skip_whitespace=True):
+            if declaration.type == "declaration" and declaration.lower_name == "font-family":
+                # A family written as idents (Font Awesome\ 7 Free) is named as one string elsewhere.
+                parts = [token.value for token in declaration.value if token.type in ("ident", "string")]
+                return " ".join(parts) in used or all(part in used for part in parts)
+    return True
+
+
+#: A custom property's name where a script, a page or another stylesheet may use it.
+CUSTOM_PROPERTY = re.compile(r"--[A-Za-z0-9_-]+")
+
+
+def _declarations(rule) -> list:
+    return [item for item in tinycss2.parse_blocks_contents(rule.content or [], skip_comments=True,
+                                                            skip_whitespace=True)
+            if item.type == "declaration"]
+
+
+def _custom_properties_used(rules: list, elsewhere: set[str]) -> set[str]:
+    """The custom properties that something uses: ``elsewhere``, a kept rule, or a used property's value."""
+    used = set(elsewhere)
+    values: dict[str, set[str]] = {}
+    for rule in rules:
+        for declaration in _declarations(rule):
+            named = {token.value for token in _tokens(declaration.value)
+                     if token.type == "ident" and token.value.startswith("--")}
+            if declaration.name.startswith("--"):
+                values.setdefault(declaration.name, set()).update(named)
+            else:
+                used |= named
+    pending = list(used)
+    while pending:
+        for name in values.get(pending.pop(), ()):
+            if name not in used:
+                used.add(name)
+                pending.append(name)
+    return used
+
+
+def _tokens(tokens: list):
+    """Every token of ``tokens``, inside functions and blocks too."""
+    pending = list(tokens)
+    while pending:
+        token = pending.pop()
+        yield token
+        pending.extend(getattr(token, "arguments", None) or getattr(token, "content", None) or [])
+
+
+def _rule_text(rule, properties: set[str] | None) -> str:
+    """A kept rule as the theme wrote it, or without the custom properties nothing uses."""
+    if properties is None or not any(d.name.startswith("--") and d.name not in properties
+                                     for d in _declarations(rule)):
+        return rule.serialize()
+    kept = [d.serialize() for d in _declarations(rule) if not d.name.startswith("--") or d.name in properties]
+    return f"{tinycss2.serialize(rule.prelude).strip()} {{ {'; '.join(kept)} }}" if kept else ""
+
+
+def _serialize(kept: list, used: set[str], properties: set[str] | None) -> str:
+    lines = []
+    for item in kept:
+        if isinstance(item, tuple):
+            rule, inner = item
+            body = _serialize(inner, used, properties)
+            if body:
+                lines.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{\n{body}\n}}")
+        elif item.type == "at-rule" and item.lower_at_keyword in ("font-face", "keyframes", "-webkit-keyframes"):
+            if _referenced(item, used):
+                lines.append(item.serialize())
+        elif item.type == "qualified-rule":
+            text = _rule_text(item, properties)
+            if text:
+                lines.append(text)
+        else:
+            lines.append(item.serialize())
+    return "\n".join(lines)
+
+
+def cut_stylesheet(css: str, pages: Iterable[str], elsewhere: Iterable[str] | None = None) -> str:
+    """``css`` without the rules no element of the ``pages`` (HTML markup) can match.
+
+    With ``elsewhere`` (the text of the site's other stylesheets and scripts),
+    custom properties are dropped too unless a kept rule, a page or one of
+    those texts names them, directly or through another property's value.
+    """
+    pages = list(pages)
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    kept = _cut_rules(rules, PageElements(pages))
+    flat = _flatten(kept)
+    properties = None
+    if elsewhere is not None:
+        named = {name for text in [*pages, *elsewhere] for name in CUSTOM_PROPERTY.findall(text)}
+        properties = _custom_properties_used(flat, named)
+    return _serialize(kept, _names_used(flat), properties) + "\n"
+
+
+def site_pages(outdir: Path) -> list[Path]:
+    """The built pages of the site, in a fixed order (the theme's and Sphinx's static files aside)."""
+    return sorted(path for path in outdir.rglob("*.html") if not path.relative_to(outdir).parts[0].startswith("_"))
+
+
+def site_scripts_and_styles(outdir: Path, source: str) -> list[Path]:
+    """The site's stylesheets and scripts but ``source`` and its cut copy: where a custom property may be used."""
+    skip = {outdir / source, outdir / CUT_STYLESHEETS[source]}
+    return sorted(path for suffix in ("*.css", "*.js") for path in (outdir / "_static").rglob(suffix)
+                  if path not in skip)
+
+
+def write_used_stylesheets(outdir: Path) -> list[str]:
+    """Write the cut copy of each of :data:`CUT_STYLESHEETS` that changed; return their names."""
+    pages = [page.read_text(encoding="utf-8") for page in site_pages(outdir)]
+    written = []
+    for source, cut in CUT_STYLESHEETS.items():
+        if not (outdir / source).exists():
+            continue
+        css = cut_stylesheet((outdir / source).read_text(encoding="utf-8"), pages,
+                             [path.read_text(encoding="utf-8") for path in site_scripts_and_styles(outdir, source)])
+        target = outdir / cut
+        if target.exists() and target.read_text(encoding="utf-8") == css:
+            continue
+        target.write_text(css, encoding="utf-8")
+        written.append(cut)
+    return written
+
+
+def cut_theme_stylesheets(app: Sphinx, exception: Exception | None) -> None:
+    """At the end of a successful build of the site, bring the cut stylesheets up to date."""
+    if exception is not None or not builds_site(app.builder):
+        return
+    for name in write_used_stylesheets(Path(app.outdir)):
+        logger.info("stylesheet cut to the rules the pages use: %s", name)
+
+
+def unlink_book_stylesheet(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:
+    """Leave the book theme's whole stylesheet out of the page's assets; the template links its cut copy.
+
+    The cut copy is written after the pages, so Sphinx could only give its
+    link a checksum of the previous build's copy; the template links it with
+    the theme's fixed digest instead, as it does the theme's own stylesheet.
+    """
+    styles = context.get("css_files")
+    if builds_site(app.builder) and styles is not None:
+        styles[:] = [style for style in styles if style.filename != BOOK_STYLESHEET]
+
+
+@extension
+def setup(app: Sphinx) -> None:
+    """Cut the stylesheets once every page is written (before :mod:`.precompress` compresses them)."""
+    app.connect("html-page-context", unlink_book_stylesheet, priority=900)
+    app.connect("build-finished", cut_theme_stylesheets)

@@ -1,0 +1,175 @@
+"""The theme's controls, with the theme's stylesheets cut to the rules the pages use.
+
+edition_tools/ext/theme_styles.py links cut copies of Sphinx's basic.css and
+of the two themes' stylesheets.
+Here, on a desktop and on a phone, the colour-mode dropdown switches to the
+dark theme (the page's colours change, and stay after a reload), the search
+dialog opens with Ctrl+K or its button and closes with Escape, and the
+primary sidebar's toggle, the one a reader sees, hides it (desktop) or opens
+it as a dialog (phone).
+In each of these states every element of the page is drawn exactly as with
+the whole stylesheets: the page is loaded a second time with the full files
+served in place of the cut ones, and the computed styles are compared.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from edition_tools.ext.theme_styles import CUT_STYLESHEETS
+
+from .browser_support import NARROW
+
+PAGE = "docs/introduction.html"
+
+#: The computed style of every element (and of its ::before and ::after) in properties that show a difference.
+STYLES = """() => {
+  const properties = ["display", "visibility", "position", "color", "background-color", "font-size",
+    "font-weight", "width", "height", "margin-top", "margin-left", "padding-top", "padding-left",
+    "border-top-width", "border-top-color", "opacity", "z-index", "box-shadow", "transform"];
+  return Array.from(document.querySelectorAll("*"), (element, index) => {
+    const seen = {};
+    for (const [where, style] of [["", getComputedStyle(element)], ["::before", getComputedStyle(element, "::before")],
+                                  ["::after", getComputedStyle(element, "::after")]]) {
+      if (where && style.content === "none") continue;
+      for (const property of (where ? ["content", "display", "width", "background-color"] : properties)) {
+        seen[where + property] = style.getPropertyValue(property);
+      }
+    }
+    const name = element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
+      + Array.from(element.classList, (c) => "." + c).join("");
+    return [index + " " + name, seen];
+  });
+}"""
+BACKGROUND = "getComputedStyle(document.body).backgroundColor"
+
+
+def open_colour_menu(page) -> None:
+    """Open the colour-mode dropdown (on a phone it sits in the header as on a desktop)."""
+    page.locator("button.theme-switch-button").click()
+    page.locator(".theme-switch-container .dropdown-menu").wait_for(state="visible")
+
+
+def choose_dark(page) -> None:
+    open_colour_menu(page)
+    page.locator(".theme-change-button[data-mode=dark]").click()
+
+
+def search_by_keyboard(page) -> None:
+    page.keyboard.press("Control+k")
+    page.locator("#pst-search-dialog").wait_for(state="visible")
+
+
+def toggle_sidebar(page) -> None:
+    """The primary sidebar's visible toggle: hides the sidebar on a desktop, opens its dialog on a phone."""
+    page.locator(".primary-toggle:visible").first.click()
+    page.wait_for_timeout(400)
+
+
+#: The states compared with the whole stylesheet: what the reader sets, each from a fresh page.
+STATES = {
+    "as loaded": lambda page: None,
+    "colour menu open": open_colour_menu,
+    "dark": choose_dark,
+    "search dialog": search_by_keyboard,
+    "sidebar toggled": toggle_sidebar,
+}
+
+
+def serve_instead(body: bytes):
+    """A route handler that answers with ``body``, a whole stylesheet, in place of its cut copy."""
+    return lambda route: route.fulfill(body=body, content_type="text/css")
+
+
+def styles_in(page, state: str) -> list:
+    STATES[state](page)
+    page.mouse.move(0, 0)  # no hover anywhere
+    page.wait_for_timeout(300)
+    return page.evaluate(STYLES)
+
+
+@pytest.mark.parametrize("state", list(STATES))
+def test_every_element_is_drawn_as_with_the_whole_theme_stylesheet(
+    open_page, html_dir: Path, screen, state: str,
+) -> None:
+    cut = open_page(PAGE, screen)
+    linked = cut.page.evaluate("Array.from(document.styleSheets, (s) => s.href || '')")
+    for source, used in CUT_STYLESHEETS.items():
+        assert any(used in href for href in linked) and not any(source in href for href in linked), used
+    mine = styles_in(cut.page, state)
+    whole = open_page(PAGE, screen).page
+    for source, used in CUT_STYLESHEETS.items():
+        whole.route(f"**/{used}*", serve_instead((html_dir / source).read_bytes()))
+    whole.reload(wait_until="load")
+    theirs = styles_in(whole, state)
+    assert len(mine) == len(theirs)
+    differences = [(name, key, value, theirs[i][1].get(key))
+                   for i, (name, seen) in enumerate(mine) for key, value in seen.items()
+                   if theirs[i][1].get(key) != value]
+    assert differences[:12] == [], f"{len(differences)} differences in state {state!r}"
+    assert cut.complaints() == []
+
+
+def test_dark_mode_changes_the_colours_and_stays_after_a_reload(open_page, screen) -> None:
+    visit = open_page(PAGE, screen, color_scheme="light")
+    page = visit.page
+    light = page.evaluate(BACKGROUND)
+    choose_dark(page)
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    dark = page.evaluate(BACKGROUND)
+    assert dark != light
+    page.reload(wait_until="load")
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert page.evaluate(BACKGROUND) == dark
+    open_colour_menu(page)
+    page.locator(".theme-change-button[data-mode=light]").click()
+    assert page.evaluate(BACKGROUND) == light
+    assert visit.complaints() == []
+
+
+def test_the_colour_menu_opens_and_closes(open_page, screen) -> None:
+    page = open_page(PAGE, screen).page
+    menu = page.locator(".theme-switch-container .dropdown-menu")
+    assert not menu.is_visible()
+    open_colour_menu(page)
+    assert page.locator("button.theme-switch-button").get_attribute("aria-expanded") == "true"
+    page.locator("article p").first.click()  # a click elsewhere closes it
+    menu.wait_for(state="hidden")
+
+
+def test_the_search_dialog_opens_by_keyboard_or_button_and_closes(open_page, screen) -> None:
+    page = open_page(PAGE, screen).page
+    dialog = page.locator("#pst-search-dialog")
+    assert not dialog.is_visible()
+    search_by_keyboard(page)
+    box = dialog.bounding_box()
+    assert box and box["width"] > 250 and 0 <= box["x"] and box["x"] + box["width"] <= screen[0]
+    assert page.evaluate("document.activeElement.closest('#pst-search-dialog') !== null")
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+    page.locator(".search-button__button:visible").first.click()
+    dialog.wait_for(state="visible")
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+
+
+def test_the_primary_sidebar_toggle_works(open_page, screen) -> None:
+    page = open_page(PAGE, screen).page
+    if screen == NARROW:
+        modal = page.locator("#pst-primary-sidebar-modal")
+        assert not modal.is_visible()
+        toggle_sidebar(page)
+        modal.wait_for(state="visible")
+        assert modal.locator("a[href]").first.is_visible()
+        page.keyboard.press("Escape")
+        modal.wait_for(state="hidden")
+    else:
+        on_screen = "() => { const box = document.querySelector('.bd-sidebar-primary').getBoundingClientRect();" \
+                    " return box.right > 0 && box.width > 0; }"
+        assert page.evaluate(on_screen)
+        toggle_sidebar(page)
+        page.wait_for_function(f"!({on_screen})()")
+        toggle_sidebar(page)
+        page.wait_for_function(f"({on_screen})()")
