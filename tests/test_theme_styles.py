@@ -16,10 +16,12 @@ import pytest
 import tinycss2
 
 from edition_tools.ext.theme_styles import (
+    CUT_STYLESHEETS,
     THEME_STYLESHEET,
     USED_STYLESHEET,
     compounds,
     cut_stylesheet,
+    element_kinds,
     write_used_stylesheets,
 )
 
@@ -166,3 +168,26 @@ def test_the_cut_stylesheet_is_a_fifth_of_the_theme_s_and_keeps_its_controls(htm
         assert any(needed in selector for selector in kept), needed
     for dropped in (".carousel", ".toast", ".offcanvas-header", ".accordion-button"):
         assert not any(dropped in selector for selector in kept), dropped
+
+
+def test_a_stylesheet_is_cut_again_only_when_what_the_cut_reads_changed(tmp_path: Path) -> None:
+    site = tmp_path / "html"
+    (site / "_static" / "styles").mkdir(parents=True)
+    source = next(name for name, cut in CUT_STYLESHEETS.items() if cut == USED_STYLESHEET)
+    (site / source).write_text(".kept { color: red }\n.gone { color: blue }\n", encoding="utf-8")
+    (site / "page.html").write_text('<p class="kept">text</p>', encoding="utf-8")
+    record = tmp_path / "record.json"
+    assert write_used_stylesheets(site, record) == [USED_STYLESHEET]
+    (site / USED_STYLESHEET).write_text("stale, and left alone while nothing changed", encoding="utf-8")
+    assert write_used_stylesheets(site, record) == []
+    assert (site / USED_STYLESHEET).read_text(encoding="utf-8").startswith("stale")
+    (site / "page.html").write_text('<p class="kept">new words</p>', encoding="utf-8")  # same elements
+    assert write_used_stylesheets(site, record) == []
+    (site / "page.html").write_text('<p class="kept gone">text</p>', encoding="utf-8")  # a new kind of element
+    assert write_used_stylesheets(site, record) == [USED_STYLESHEET]
+    assert ".gone" in (site / USED_STYLESHEET).read_text(encoding="utf-8")
+
+
+def test_element_kinds_read_every_start_tag_with_its_id_and_classes() -> None:
+    page = '<div id="a" class="y x x"><br/><p class="z">t</p><img src="i"></div>'
+    assert element_kinds([page]) == {("div", "a", ("x", "y")), ("br", "", ()), ("p", "", ("z",)), ("img", "", ())}
