@@ -217,6 +217,9 @@ class PageElements:
             keys = ([("id", compound.identifier)] if compound.identifier else []) + [
                 ("class", name) for name in compound.classes] + ([("name", compound.name)] if compound.name else [])
             candidates = min((self._by_key.get(key, []) for key in keys), key=len)
+            if not candidates:  # no element has one of its names: nothing to ask soupsieve
+                self._cache[compound] = False
+                return False
             try:
                 selector = soupsieve.compile(str(compound))
             except soupsieve.SelectorSyntaxError:
