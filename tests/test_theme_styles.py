@@ -21,7 +21,9 @@ from edition_tools.ext.theme_styles import (
     USED_STYLESHEET,
     compounds,
     cut_stylesheet,
+    cut_theme_stylesheets,
     element_kinds,
+    note_page_written,
     write_used_stylesheets,
 )
 
@@ -191,3 +193,31 @@ def test_a_stylesheet_is_cut_again_only_when_what_the_cut_reads_changed(tmp_path
 def test_element_kinds_read_every_start_tag_with_its_id_and_classes() -> None:
     page = '<div id="a" class="y x x"><br/><p class="z">t</p><img src="i"></div>'
     assert element_kinds([page]) == {("div", "a", ("x", "y")), ("br", "", ()), ("p", "", ("z",)), ("img", "", ())}
+
+
+def test_a_build_that_wrote_no_page_of_the_edition_reads_nothing(tmp_path: Path) -> None:
+    site = tmp_path / "html"
+    for source, cut in CUT_STYLESHEETS.items():
+        (site / source).parent.mkdir(parents=True, exist_ok=True)
+        (site / source).write_text(".kept { color: red }\n", encoding="utf-8")
+        (site / cut).write_text("as the last build left it\n", encoding="utf-8")
+    (site / "page.html").write_text('<p class="kept">text</p>', encoding="utf-8")
+
+    class Builder:
+        name = "html"
+
+    class App:
+        outdir, doctreedir = str(site), str(tmp_path)
+        builder = Builder()
+
+        class env:
+            found_docs = frozenset({"docs/background"})
+
+    app = App()
+    note_page_written(app, "genindex", "genindex.html", {}, None)  # Sphinx's own page, written every build
+    cut_theme_stylesheets(app, None)
+    assert all((site / cut).read_text(encoding="utf-8") == "as the last build left it\n"
+               for cut in CUT_STYLESHEETS.values())
+    note_page_written(app, "docs/background", "page.html", {}, None)
+    cut_theme_stylesheets(app, None)
+    assert (site / USED_STYLESHEET).read_text(encoding="utf-8").startswith(".kept")

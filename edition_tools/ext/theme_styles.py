@@ -434,8 +434,14 @@ def write_used_stylesheets(outdir: Path, record: Path | None = None) -> list[str
 
 
 def note_page_written(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:
-    """``html-page-context``: a page is written in this build, so the pages' elements may have changed."""
-    app.builder._edition_pages_written = True
+    """``html-page-context``: a page of the edition is written in this build, so the pages' elements may change.
+
+    Sphinx writes its own pages (the general index, the search page) on
+    every build, a no-op rebuild too; they change only when a page of the
+    edition does, so they do not count.
+    """
+    if pagename in app.env.found_docs:
+        app.builder._edition_pages_written = True
 
 
 def cut_theme_stylesheets(app: Sphinx, exception: Exception | None) -> None:
