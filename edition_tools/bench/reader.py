@@ -29,7 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -350,6 +350,18 @@ def lcp_ratio(mine: PageResult, theirs: PageResult) -> float | None:
     return None if a is None or not b else a / b
 
 
+def _ratio_target(results: Sequence[tuple[PageResult, PageResult]],
+                  ratio: Callable[[PageResult, PageResult], float | None], what: str, limit: float) -> Target:
+    """The worst page's ratio of the edition's figure to the baseline's, against ``limit``.
+
+    Measured only when every page has the ratio.
+    """
+    ratios = [(value, mine.page.name) for mine, theirs in results if (value := ratio(mine, theirs)) is not None]
+    worst = max(ratios, key=lambda item: item[0]) if ratios and len(ratios) == len(results) else None
+    return Target(what, "not measured" if worst is None else f"{worst[0]:.2f} ({worst[1]})",
+                  f"≤ {limit}", None if worst is None else worst[0] <= limit)
+
+
 def evaluate(results: Sequence[tuple[PageResult, PageResult]],
              first_paint: dict[str, int] | None = None) -> list[Target]:
     """Set the edition's pages against the issue's targets: the worst page decides.
@@ -365,23 +377,15 @@ def evaluate(results: Sequence[tuple[PageResult, PageResult]],
             f"reader: {category} score, every page",
             "not measured" if worst is None else f"{worst[0]:.2f} ({worst[1]})",
             f"≥ {minimum}", None if worst is None else worst[0] >= minimum))
-    ratios = [(ratio, m.page.name) for m, b in results if (ratio := bytes_ratio(m, b)) is not None]
-    worst_ratio = max(ratios, key=lambda item: item[0]) if ratios and len(ratios) == len(results) else None
-    targets.append(Target(
-        "reader: bytes transferred, edition / baseline page",
-        "not measured" if worst_ratio is None else f"{worst_ratio[0]:.2f} ({worst_ratio[1]})",
-        f"≤ {MAXIMUM_BYTES_RATIO}", None if worst_ratio is None else worst_ratio[0] <= MAXIMUM_BYTES_RATIO))
+    targets.append(_ratio_target(results, bytes_ratio, "reader: bytes transferred, edition / baseline page",
+                                 MAXIMUM_BYTES_RATIO))
     lcp = _worst(mine, "lcp_ms", highest=True)
     targets.append(Target(
         "reader: largest contentful paint, every page",
         "not measured" if lcp is None else f"{lcp[0] / 1000:.2f} s ({lcp[1]})",
         f"≤ {MAXIMUM_LCP_MS / 1000:.1f} s", None if lcp is None else lcp[0] <= MAXIMUM_LCP_MS))
-    paints = [(ratio, m.page.name) for m, b in results if (ratio := lcp_ratio(m, b)) is not None]
-    worst_paint = max(paints, key=lambda item: item[0]) if paints and len(paints) == len(results) else None
-    targets.append(Target(
-        "reader: largest contentful paint, edition / baseline page",
-        "not measured" if worst_paint is None else f"{worst_paint[0]:.2f} ({worst_paint[1]})",
-        f"≤ {MAXIMUM_LCP_RATIO}", None if worst_paint is None else worst_paint[0] <= MAXIMUM_LCP_RATIO))
+    targets.append(_ratio_target(results, lcp_ratio, "reader: largest contentful paint, edition / baseline page",
+                                 MAXIMUM_LCP_RATIO))
     sizes = [(first_paint[m.page.name], m.page.name) for m, _ in results if m.page.name in (first_paint or {})]
     worst_size = max(sizes, key=lambda item: item[0]) if sizes and len(sizes) == len(results) else None
     targets.append(Target(

@@ -31,13 +31,21 @@ def builds_site(builder: object) -> bool:
     return getattr(builder, "name", None) in SITE_BUILDERS
 
 
+def once_per_build(builder: object, name: str, load: Callable[[], Any]) -> Any:
+    """What ``load`` returns, loaded at the first call of a build and kept on its builder as ``name``.
+
+    For data files that every page's transforms read: a build reads each once.
+    """
+    value = getattr(builder, name, None)
+    if value is None:
+        value = load()
+        setattr(builder, name, value)
+    return value
+
+
 def article_metadata(app: Sphinx) -> dict:
     """The article's metadata (``sources/article.toml``), read once per build rather than once per page."""
-    metadata = getattr(app.builder, "_edition_article_metadata", None)
-    if metadata is None:
-        metadata = load_metadata()
-        app.builder._edition_article_metadata = metadata
-    return metadata
+    return once_per_build(app.builder, "_edition_article_metadata", load_metadata)
 
 
 def extension(setup: Callable[[Sphinx], None]) -> Callable[[Sphinx], dict[str, Any]]:

@@ -40,7 +40,7 @@ from sphinx.util.nodes import make_refnode
 
 from edition_tools.core.conventions import VERDICTS, KindLineError, read_kind_line
 from edition_tools.core.receipts import RECEIPTS_FILE, CheckedClaim, Receipt, load_receipts
-from edition_tools.ext import extension
+from edition_tools.ext import extension, once_per_build
 from edition_tools.ext.build_state import altered_pages, connect_state, state_accessor
 from edition_tools.ext.citation_index import citation_list
 from edition_tools.ext.margin_notes import note_id
@@ -193,16 +193,14 @@ def receipts_file(env: BuildEnvironment) -> Path:
 
 def _receipts(env: BuildEnvironment) -> dict[str, CheckedClaim]:
     """The receipts, read once per build (every page's post-transform asks for them)."""
-    builder = env._app.builder
-    claims = getattr(builder, "_edition_receipts", None)
-    if claims is None:
+    def load() -> dict[str, CheckedClaim]:
         try:
-            claims = load_receipts(receipts_file(env))
+            return load_receipts(receipts_file(env))
         except ValueError as error:
             logger.warning("%s", error, type="edition", subtype="receipts")
-            claims = {}
-        builder._edition_receipts = claims
-    return claims
+            return {}
+
+    return once_per_build(env._app.builder, "_edition_receipts", load)
 
 
 def receipt_text(receipt: Receipt) -> str:
