@@ -1,5 +1,6 @@
 """What each page's <head> carries (edition_tools/page_head.py): a description,
-no script that holds up the first paint without need, no unused stylesheet."""
+no script that holds up the first paint without need, no unused stylesheet,
+one stylesheet for the site."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from edition_tools.bench.projects import FOOTNOTE_DEFINITION
 from edition_tools.core.article import load_metadata
 from edition_tools.core.fidelity import article_pages
 from edition_tools.ext.page_head import DEFERRED_SCRIPTS, description
+from edition_tools.ext.theme_styles import SITE_STYLESHEET, SITE_STYLESHEET_PARTS
 from tests.support.internal_links import site_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +76,7 @@ def test_only_the_cover_and_the_article_pages_are_described_as_such(pages: dict[
             assert ": from the annotated edition of “" in content, name
 
 
-def test_only_documentation_options_blocks_the_first_paint(pages: dict[str, BeautifulSoup]) -> None:
+def test_no_script_holds_up_the_first_paint_but_on_the_search_page(pages: dict[str, BeautifulSoup]) -> None:
     for name, html in pages.items():
         blocking = [_name(s["src"]) for s in html.head.find_all("script", src=True)
                     if not ({"defer", "async"} & set(s.attrs)) and s.get("type") != "module"]
@@ -82,9 +84,30 @@ def test_only_documentation_options_blocks_the_first_paint(pages: dict[str, Beau
             # The search scripts run as the page is parsed and use these.
             assert {"documentation_options.js", "doctools.js", "searchtools.js"} <= set(blocking)
         else:
-            assert blocking == ["documentation_options.js"], name
+            assert blocking == [], name
+            # Sphinx's settings are written into the page, before the theme's scripts that add to them.
+            inline = [script.string or "" for script in html.head.find_all("script", src=False)]
+            settings = next(i for i, text in enumerate(inline) if "const DOCUMENTATION_OPTIONS = {" in text)
+            assert "LANGUAGE: 'en'" in inline[settings], name
+            assert settings < next(i for i, text in enumerate(inline) if "DOCUMENTATION_OPTIONS.pagename" in text)
     deferred = {_name(s["src"]) for s in pages["docs/introduction.html"].find_all("script", defer=True)}
     assert {name.removeprefix("_static/") for name in DEFERRED_SCRIPTS} <= deferred
+
+
+def test_the_settings_written_into_a_page_are_sphinxs_own(pages: dict[str, BeautifulSoup], html_dir: Path) -> None:
+    written = (html_dir / "_static/documentation_options.js").read_text(encoding="utf-8").strip()
+    inline = [script.string for script in pages["docs/background.html"].head.find_all("script", src=False)]
+    assert written in inline
+
+
+def test_the_theme_preloads_no_script_and_bootstrap_waits_for_a_reader(pages: dict[str, BeautifulSoup]) -> None:
+    for name, html in pages.items():
+        assert not html.find_all("link", rel="preload"), name
+        sources = [_name(s["src"]) for s in html.find_all("script", src=True)]
+        assert "scripts/bootstrap.js" not in sources, name
+        loader = html.find("script", src=lambda src: src and "bootstrap-on-demand.js" in src)
+        assert loader is not None and "defer" in loader.attrs, name
+        assert _name(loader["data-bootstrap"]) == "scripts/bootstrap.js", name
 
 
 def test_pygments_css_only_where_code_is_highlighted(pages: dict[str, BeautifulSoup]) -> None:
@@ -98,8 +121,10 @@ def test_pygments_css_only_where_code_is_highlighted(pages: dict[str, BeautifulS
     assert "docs/introduction.html" not in with_code
 
 
-def test_basic_css_is_linked_directly_before_the_theme(pages: dict[str, BeautifulSoup]) -> None:
+def test_every_page_links_the_one_site_stylesheet(pages: dict[str, BeautifulSoup]) -> None:
+    parts = {name.removeprefix("_static/") for name in SITE_STYLESHEET_PARTS}
     for name, html in pages.items():
         styles = [_name(link["href"]) for link in html.find_all("link", rel="stylesheet")]
-        assert "styles/theme.css" not in styles, name
-        assert styles.index("basic-used.css") < styles.index("styles/pydata-sphinx-theme-used.css"), name
+        assert styles[0] == SITE_STYLESHEET.removeprefix("_static/"), name
+        assert not parts & set(styles), name
+        assert not {"styles/theme.css", "basic.css", "styles/pydata-sphinx-theme.css"} & set(styles), name

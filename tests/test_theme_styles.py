@@ -17,6 +17,8 @@ import tinycss2
 
 from edition_tools.ext.theme_styles import (
     CUT_STYLESHEETS,
+    SITE_STYLESHEET,
+    SITE_STYLESHEET_PARTS,
     THEME_STYLESHEET,
     USED_STYLESHEET,
     compounds,
@@ -24,6 +26,8 @@ from edition_tools.ext.theme_styles import (
     cut_theme_stylesheets,
     element_kinds,
     note_page_written,
+    site_stylesheet,
+    write_site_stylesheet,
     write_used_stylesheets,
 )
 
@@ -150,13 +154,35 @@ def test_the_stylesheet_is_written_only_when_it_changes(tmp_path: Path) -> None:
 
 # -- The built site ----------------------------------------------------------------------
 
-def test_every_page_links_the_cut_stylesheet_and_not_the_theme_s(html_dir: Path) -> None:
+def test_every_page_links_the_site_stylesheet_joined_from_the_cut_ones(html_dir: Path) -> None:
     pages = sorted(html_dir.glob("docs/*.html"))
     assert pages
     for page in pages:
         markup = page.read_text(encoding="utf-8")
-        assert USED_STYLESHEET.removeprefix("_static/") in markup, page.name
+        assert SITE_STYLESHEET.removeprefix("_static/") in markup, page.name
         assert "styles/pydata-sphinx-theme.css" not in markup, page.name
+    joined = (html_dir / SITE_STYLESHEET).read_text(encoding="utf-8")
+    parts = [(html_dir / name).read_text(encoding="utf-8") for name in SITE_STYLESHEET_PARTS]
+    assert joined == site_stylesheet(parts)
+    assert (html_dir / USED_STYLESHEET).read_text(encoding="utf-8").removeprefix('@charset "UTF-8";') in joined
+    assert joined.index(".bd-header{") < joined.index(".cite-form")  # the theme's rules, then the edition's
+
+
+def test_stylesheets_are_joined_in_order_with_one_charset_at_the_start() -> None:
+    assert site_stylesheet([".a { b: 1 }", '@charset "UTF-8";\n.c::before { content: "…" }\n', ".d {}"]) == (
+        '@charset "UTF-8";\n.a { b: 1 }\n.c::before { content: "…" }\n.d {}\n')
+    assert site_stylesheet([".a {}\n\n", ".b {}"]) == ".a {}\n.b {}\n"
+
+
+def test_the_site_stylesheet_is_written_only_when_a_part_changes(tmp_path: Path) -> None:
+    for name in SITE_STYLESHEET_PARTS:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(f"/* {name} */\n", encoding="utf-8")
+    assert write_site_stylesheet(tmp_path)
+    assert not write_site_stylesheet(tmp_path)
+    (tmp_path / "_static/edition.css").write_text(".edition {}\n", encoding="utf-8")
+    assert write_site_stylesheet(tmp_path)
+    assert (tmp_path / SITE_STYLESHEET).read_text(encoding="utf-8").endswith("*/\n.edition {}\n")
 
 
 def test_the_cut_stylesheet_is_a_fifth_of_the_theme_s_and_keeps_its_controls(html_dir: Path) -> None:

@@ -9,10 +9,18 @@
 * Sphinx's small scripts (``doctools.js``, ``sphinx_highlight.js``) and the
   book theme's ``sphinx-book-theme.js`` are loaded ``defer``: they only wait
   for the document to be ready, so they need not hold up its first paint.
-  ``documentation_options.js`` stays as it is, because the theme's inline
-  scripts that follow it set its fields. The search page keeps every script
-  as Sphinx writes it, since its search scripts run before the document is
-  parsed and use these.
+  ``documentation_options.js`` (a dozen settings that the theme's inline
+  scripts right after it add to) is written into the page instead of
+  asked for: one request fewer before the first paint. The search page
+  keeps every script as Sphinx writes it, since its search scripts run
+  before the document is parsed and use these.
+* The theme's scripts are no longer preloaded in the head, where they
+  competed with the stylesheet, and Bootstrap (80 KiB, 24 KiB compressed),
+  which draws the theme's tooltips and its colour-mode menu, is fetched by
+  ``static/bootstrap-on-demand.js`` the first time a reader reaches for
+  one of them (pointer, touch or focus on such a control, a click on the
+  menu), and what was reached for then happens. A reader who only reads never
+  downloads it (``templates/static/webpack-macros.html``).
 * ``pygments.css``, the colours of highlighted code, is left out of pages
   that show no highlighted code (the article's pages show none).
 
@@ -26,20 +34,24 @@ from __future__ import annotations
 
 import datetime
 import html
+from pathlib import Path
 from typing import Any
 
+import sphinx
 from docutils import nodes
 from markupsafe import Markup
 from sphinx.application import Sphinx
 
 from edition_tools.core.article import load_metadata
-from edition_tools.ext import article_metadata, builds_site, extension
+from edition_tools.ext import article_metadata, builds_site, extension, once_per_build
 
 #: Scripts that only act once the document is ready: deferred on every page but the search page.
 DEFERRED_SCRIPTS = frozenset(
     {"_static/doctools.js", "_static/sphinx_highlight.js", "_static/scripts/sphinx-book-theme.js"}
 )
 PYGMENTS_CSS = "_static/pygments.css"
+#: The settings script Sphinx writes from a template of its basic theme; pages carry it inline.
+DOCUMENTATION_OPTIONS = "_static/documentation_options.js"
 #: The class :mod:`.paragraph_numbers` gives each paragraph of the article.
 ARTICLE_PARAGRAPH = "article-paragraph"
 
@@ -85,6 +97,14 @@ def add_description(app: Sphinx, pagename: str, templatename: str, context: dict
     context["metatags"] = metatags + f'\n    <meta name="description" content="{html.escape(text, quote=True)}" />'
 
 
+def documentation_options(app: Sphinx, context: dict[str, Any]) -> str:
+    """The text of Sphinx's ``documentation_options.js`` for this build, rendered once from its template."""
+    def render() -> str:
+        template = Path(sphinx.__file__).parent / "themes" / "basic" / "static" / "documentation_options.js.jinja"
+        return app.builder.templates.render_string(template.read_text(encoding="utf-8"), context).strip()
+    return once_per_build(app.builder, "_edition_documentation_options", render)
+
+
 def lighten_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Defer the scripts that can wait, and drop pygments.css where nothing is highlighted.
 
@@ -100,6 +120,9 @@ def lighten_assets(app: Sphinx, pagename: str, templatename: str, context: dict[
             attributes = script.attributes
             if script.filename in DEFERRED_SCRIPTS and not ({"defer", "async"} & attributes.keys()):
                 scripts[index] = type(script)(script.filename, priority=script.priority, **attributes, defer="defer")
+            elif script.filename == DOCUMENTATION_OPTIONS and not attributes:
+                body = documentation_options(app, context)
+                scripts[index] = type(script)("", priority=script.priority, body=body)
     styles = context.get("css_files")
     if styles is not None and 'class="highlight' not in context.get("body", ""):
         styles[:] = [style for style in styles if style.filename != PYGMENTS_CSS]

@@ -1,15 +1,18 @@
 """The theme's controls, with the theme's stylesheets cut to the rules the pages use.
 
-edition_tools/ext/theme_styles.py links cut copies of Sphinx's basic.css and
-of the two themes' stylesheets.
+edition_tools/ext/theme_styles.py cuts Sphinx's basic.css and the two themes'
+stylesheets and joins the cut copies, with the edition's own stylesheets, into
+the one stylesheet a page links; the theme's Bootstrap is fetched when a
+reader reaches for a control (edition_tools/ext/page_head.py).
 Here, on a desktop and on a phone, the colour-mode dropdown switches to the
 dark theme (the page's colours change, and stay after a reload), the search
 dialog opens with Ctrl+K or its button and closes with Escape, and the
 primary sidebar's toggle, the one a reader sees, hides it (desktop) or opens
 it as a dialog (phone).
 In each of these states every element of the page is drawn exactly as with
-the whole stylesheets: the page is loaded a second time with the full files
-served in place of the cut ones, and the computed styles are compared.
+the whole stylesheets: the page is loaded a second time with the stylesheet
+joined from the full files served in its place, and the computed styles are
+compared.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from edition_tools.ext.theme_styles import CUT_STYLESHEETS
+from edition_tools.ext.theme_styles import CUT_STYLESHEETS, SITE_STYLESHEET, SITE_STYLESHEET_PARTS, site_stylesheet
 
 from .browser_support import NARROW
 
@@ -44,12 +47,17 @@ STYLES = """() => {
   });
 }"""
 BACKGROUND = "getComputedStyle(document.body).backgroundColor"
+BOOTSTRAP_HERE = "typeof window.bootstrap !== 'undefined'"
+BOOTSTRAP_REQUESTS = ("performance.getEntriesByType('resource').map((entry) => entry.name)"
+                      ".filter((name) => name.includes('/scripts/bootstrap.js'))")
 
 
 def open_colour_menu(page) -> None:
     """Open the colour-mode dropdown (on a phone it sits in the header as on a desktop)."""
     page.locator("button.theme-switch-button").click()
     page.locator(".theme-switch-container .dropdown-menu").wait_for(state="visible")
+    # Open as Bootstrap opens it, which may be fetched by this click.
+    page.wait_for_function("document.querySelector('button.theme-switch-button').ariaExpanded === 'true'")
 
 
 def choose_dark(page) -> None:
@@ -84,6 +92,11 @@ def serve_instead(body: bytes):
 
 
 def styles_in(page, state: str) -> list:
+    # Bootstrap first, as a reader's pointer on the header would fetch it: its tooltips
+    # are then drawn when the state's controls are reached, not whenever it arrives.
+    page.locator("button.theme-switch-button").hover()
+    page.wait_for_function(BOOTSTRAP_HERE)
+    page.mouse.move(0, 0)
     STATES[state](page)
     page.mouse.move(0, 0)  # no hover anywhere
     page.wait_for_timeout(300)
@@ -96,12 +109,16 @@ def test_every_element_is_drawn_as_with_the_whole_theme_stylesheet(
 ) -> None:
     cut = open_page(PAGE, screen)
     linked = cut.page.evaluate("Array.from(document.styleSheets, (s) => s.href || '')")
+    assert any(SITE_STYLESHEET in href for href in linked)
     for source, used in CUT_STYLESHEETS.items():
-        assert any(used in href for href in linked) and not any(source in href for href in linked), used
+        assert not any(source in href or used in href for href in linked), used
     mine = styles_in(cut.page, state)
     whole = open_page(PAGE, screen).page
-    for source, used in CUT_STYLESHEETS.items():
-        whole.route(f"**/{used}*", serve_instead((html_dir / source).read_bytes()))
+    # The same stylesheet joined from the whole files instead of their cut copies.
+    wholes = {used: source for source, used in CUT_STYLESHEETS.items()}
+    joined = site_stylesheet((html_dir / wholes.get(part, part)).read_text(encoding="utf-8")
+                             for part in SITE_STYLESHEET_PARTS)
+    whole.route(f"**/{SITE_STYLESHEET}*", serve_instead(joined.encode("utf-8")))
     whole.reload(wait_until="load")
     theirs = styles_in(whole, state)
     assert len(mine) == len(theirs)
@@ -173,3 +190,42 @@ def test_the_primary_sidebar_toggle_works(open_page, screen) -> None:
         page.wait_for_function(f"!({on_screen})()")
         toggle_sidebar(page)
         page.wait_for_function(f"({on_screen})()")
+
+
+
+def test_bootstrap_waits_until_a_reader_reaches_for_a_tooltip(open_page, screen) -> None:
+    visit = open_page(PAGE, screen)
+    page = visit.page
+    page.wait_for_timeout(500)
+    assert page.evaluate(BOOTSTRAP_REQUESTS) == [] and not page.evaluate(BOOTSTRAP_HERE)
+    page.locator("button.theme-switch-button").hover()  # its container has the tooltip "Color mode"
+    page.wait_for_function(BOOTSTRAP_HERE)
+    tooltip = page.locator(".tooltip")
+    tooltip.wait_for(state="visible")
+    assert "Color mode" in tooltip.inner_text()
+    assert len(page.evaluate(BOOTSTRAP_REQUESTS)) == 1
+    assert visit.complaints() == []
+
+
+def test_the_colour_menu_opens_from_the_keyboard_before_bootstrap_is_fetched(open_page, screen) -> None:
+    visit = open_page(PAGE, screen)
+    page = visit.page
+    assert not page.evaluate(BOOTSTRAP_HERE)
+    page.locator("button.theme-switch-button").focus()
+    page.keyboard.press("Enter")
+    page.locator(".theme-switch-container .dropdown-menu").wait_for(state="visible")
+    page.keyboard.press("Escape")
+    page.locator(".theme-switch-container .dropdown-menu").wait_for(state="hidden")
+    assert visit.complaints() == []
+
+
+def test_reading_down_and_back_up_the_page_fetches_no_bootstrap(open_page, screen) -> None:
+    visit = open_page("docs/background.html", screen)
+    page = visit.page
+    bottom = page.evaluate("document.scrollingElement.scrollHeight - innerHeight")
+    assert bottom > 1000
+    for y in [*range(0, bottom, 400), bottom, *range(bottom, 0, -400)]:
+        page.evaluate(f"window.scrollTo(0, {y})")
+        page.wait_for_timeout(30)
+    assert page.evaluate(BOOTSTRAP_REQUESTS) == [] and not page.evaluate(BOOTSTRAP_HERE)
+    assert visit.complaints() == []
