@@ -95,8 +95,9 @@ def styles_in(page, state: str) -> list:
     # Bootstrap first, as a reader's pointer on the header would fetch it: its tooltips
     # are then drawn when the state's controls are reached, not whenever it arrives.
     page.locator("button.theme-switch-button").hover()
-    page.wait_for_function(BOOTSTRAP_HERE)
+    page.locator(".tooltip").wait_for(state="visible")  # Bootstrap is here and drew the hovered control's tooltip
     page.mouse.move(0, 0)
+    page.locator(".tooltip").wait_for(state="detached")
     STATES[state](page)
     page.mouse.move(0, 0)  # no hover anywhere
     page.wait_for_timeout(300)
