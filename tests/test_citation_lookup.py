@@ -13,12 +13,14 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.testing.util import SphinxTestApp
 from sphinxcontrib.bibtex.domain import BibtexDomain
+from sphinxcontrib.bibtex.transforms import BibliographyTransform
 
-from edition_tools.ext.citation_lookup import KeyedBibtexDomain, pages_citing
+from edition_tools.ext.citation_lookup import KeyedBibliographyTransform, KeyedBibtexDomain, pages_citing
 from tests.conftest import ROOTS, build_root
 
 
@@ -72,6 +74,19 @@ def test_each_citation_resolves_to_what_the_original_gives(domain: KeyedBibtexDo
     assert len(domain.citations) == 3  # the full list is back after each call
     if target != "unknown2000":
         assert "cite-" in mine
+
+
+def test_the_keyed_transform_writes_the_bibliography_in_place_of_the_original(app) -> None:
+    transforms = app.registry.post_transforms
+    assert KeyedBibliographyTransform in transforms and BibliographyTransform not in transforms
+    page = BeautifulSoup((Path(app.outdir) / "docs" / "bibliography.html").read_text(encoding="utf-8"), "html.parser")
+    entries = {entry["id"]: entry for entry in page.select("div.citation")}
+    assert list(entries) == ["cite-alpha2021", "cite-beta2022", "cite-zeta2024"]
+    # Only the entry cited on the bibliography's own page links back, to that citation.
+    backlinks = {key: [link["href"] for link in entry.select('a[role="doc-backlink"]')] for key, entry in entries.items()}
+    citation = page.select_one("p a[href='#cite-beta2022']").find_parent(id=True)
+    assert backlinks == {"cite-alpha2021": [], "cite-beta2022": [f"#{citation['id']}"], "cite-zeta2024": []}
+    assert len(app.env.get_domain("cite").citation_refs) == 6  # the full list is back after the transform
 
 
 def test_the_project_builds_the_same_pages_without_the_keyed_domain(app, tmp_path: Path) -> None:

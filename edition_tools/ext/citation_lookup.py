@@ -15,9 +15,21 @@ the edition (187 entries, 277 citations), but it made the synthetic edition
 100 times as large (18,700 entries, 27,700 citations) build for hours instead
 of minutes. :class:`KeyedBibtexDomain` gives the same answers from maps made
 once per question, and Sphinx uses it in place of the original
-(``add_domain(..., override=True)``, an API Sphinx offers for this). It changes
-no output: ``tests/test_citation_lookup.py`` compares its answers with the
-original's, and the build tests compare whole builds.
+(``add_domain(..., override=True)``, an API Sphinx offers for this).
+
+A fourth scan is in the post-transform that writes a bibliography's entries
+(``BibliographyTransform``): for each entry it looks through every citation
+reference of the whole edition for the ones on the bibliography's own page
+(its back-references), and through every formatted citation for the
+bibliography's own. :class:`KeyedBibliographyTransform` hands it, for the
+page it transforms, only the citations of that page's bibliographies and the
+references made on that page, then lets it do the rest as it does. Sphinx
+has no call to replace a post-transform, so :func:`setup` swaps the class in
+the list of post-transforms that ``add_post_transform`` fills.
+
+Neither changes any output: ``tests/test_citation_lookup.py`` compares the
+domain's answers with the original's and a small project built with and
+without both, and the build tests compare whole builds.
 """
 
 from __future__ import annotations
@@ -30,7 +42,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+from sphinxcontrib.bibtex.directives import BibliographyKey
 from sphinxcontrib.bibtex.domain import BibtexDomain, _FilterVisitor
+from sphinxcontrib.bibtex.nodes import bibliography as bibliography_node
+from sphinxcontrib.bibtex.transforms import BibliographyTransform
 
 from edition_tools.ext import extension
 
@@ -100,8 +115,38 @@ class KeyedBibtexDomain(BibtexDomain):
             self.data["citations"] = everything
 
 
+class KeyedBibliographyTransform(BibliographyTransform):
+    """sphinxcontrib-bibtex's transform, shown only what concerns the bibliographies of the page it transforms."""
+
+    def run(self, **kwargs: Any) -> None:
+        keys = {BibliographyKey(docname=node["docname"], id_=node["ids"][0])
+                for node in self.document.findall(bibliography_node)}
+        if not keys:
+            return
+        domain = self.env.get_domain("cite")
+        docnames = {key.docname for key in keys}
+        citations, references = domain.data["citations"], domain.data["citation_refs"]
+        # Same objects in the same order: what the original keeps from the full lists.
+        domain.data["citations"] = [citation for citation in citations if citation.bibliography_key in keys]
+        domain.data["citation_refs"] = [reference for reference in references if reference.docname in docnames]
+        try:
+            super().run(**kwargs)
+        finally:
+            domain.data["citations"], domain.data["citation_refs"] = citations, references
+
+
+def use_keyed_transform(app: Sphinx) -> None:
+    """Swap sphinxcontrib-bibtex's ``BibliographyTransform`` for the keyed one, in the place it was added."""
+    transforms = app.registry.post_transforms
+    if BibliographyTransform not in transforms:
+        raise RuntimeError("sphinxcontrib-bibtex no longer adds BibliographyTransform: "
+                           "edition_tools/ext/citation_lookup.py must follow it")
+    transforms[transforms.index(BibliographyTransform)] = KeyedBibliographyTransform
+
+
 @extension
 def setup(app: Sphinx) -> None:
-    """Put the keyed domain in the place of sphinxcontrib-bibtex's ``cite`` domain."""
+    """Put the keyed domain and transform in the place of sphinxcontrib-bibtex's."""
     app.setup_extension("sphinxcontrib.bibtex")
     app.add_domain(KeyedBibtexDomain, override=True)
+    use_keyed_transform(app)

@@ -1,9 +1,10 @@
 """Three pages citing four sources, one of them never: for the keyed citation domain.
 
 One citation names its keys in the opposite order to the bibliography's, one
-page cites a source twice, and one entry is cited nowhere, so that the order
-of references, the pages citing each entry and the bibliography's filter all
-have something to get wrong.
+page cites a source twice, one entry is cited nowhere and the bibliography's
+own page cites one, so that the order of references, the pages citing each
+entry, the bibliography's filter and its back-references all have something
+to get wrong.
 """
 
 import sys
