@@ -83,7 +83,8 @@ def test_the_keyed_transform_writes_the_bibliography_in_place_of_the_original(ap
     entries = {entry["id"]: entry for entry in page.select("div.citation")}
     assert list(entries) == ["cite-alpha2021", "cite-beta2022", "cite-zeta2024"]
     # Only the entry cited on the bibliography's own page links back, to that citation.
-    backlinks = {key: [link["href"] for link in entry.select('a[role="doc-backlink"]')] for key, entry in entries.items()}
+    backlinks = {key: [link["href"] for link in entry.select('a[role="doc-backlink"]')]
+                 for key, entry in entries.items()}
     citation = page.select_one("p a[href='#cite-beta2022']").find_parent(id=True)
     assert backlinks == {"cite-alpha2021": [], "cite-beta2022": [f"#{citation['id']}"], "cite-zeta2024": []}
     assert len(app.env.get_domain("cite").citation_refs) == 6  # the full list is back after the transform
