@@ -307,14 +307,3 @@ def test_synthetic_edition_builds_strictly_and_passes_the_check(synthetic_3x, tm
 def test_measured_commands_may_cache_bytecode_whatever_the_shell_says() -> None:
     measured = measured_environment({"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/bin"})
     assert measured == {"PATH": "/bin"}
-
-
-def test_the_synthetic_edition_has_its_own_same_pages_yardstick(synthetic_3x, tmp_path: Path) -> None:
-    project = synthetic_3x[0]
-    yardstick = write_same_pages(tmp_path / "same-pages-3", root=project)
-    pages = sorted(p.relative_to(project) for folder in ("docs", "glossary") for p in (project / folder).rglob("*.md"))
-    assert Path("docs/volumes/v003/introduction.md") in pages
-    assert sorted(p.relative_to(yardstick) for p in yardstick.rglob("*.md")) == pages
-    for page in pages:
-        text = (yardstick / page).read_text(encoding="utf-8")
-        assert not re.search(r"\{(?:term|cite)[:a-z]*\}`|\{bibliography\}", text), page

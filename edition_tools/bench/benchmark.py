@@ -268,7 +268,7 @@ def main_cases(work: Path, keys: Sequence[str] = CASE_KEYS, before: str = "") ->
 
 @dataclass
 class Scale:
-    """One synthetic edition, its cases, and its same-pages yardstick."""
+    """One synthetic edition and its two cases."""
 
     factor: int
     size: dict[str, int]
@@ -276,13 +276,10 @@ class Scale:
     build: Case
     incremental: Case
     check: Case
-    #: Sphinx and the theme alone building the synthetic edition's pages made bare:
-    #: how much of the growth is theirs.
-    yardstick: Case | None = None
 
     @property
     def cases(self) -> list[Case]:
-        return [self.build, *([self.yardstick] if self.yardstick else []), self.incremental, self.check]
+        return [self.build, self.incremental, self.check]
 
 
 def scaling_cases(work: Path, factors: Sequence[int]) -> list[Scale]:
@@ -301,11 +298,7 @@ def scaling_cases(work: Path, factors: Sequence[int]) -> list[Scale]:
                            sphinx_html(project, edited), project,
                            before=lambda run, project=project: edit_one_annotation(project, run))
         check = Case(f"check-{factor}", f"{factor}× make check", [sys.executable, "-m", "edition_tools.check"], project)
-        bare = write_same_pages(work / f"same-pages-{factor}", root=project)
-        out_bare = work / f"out-same-pages-{factor}"
-        yardstick = Case(f"same-pages-{factor}", f"{factor}× same-pages yardstick, clean build",
-                         sphinx_html(bare, out_bare), bare, before=_clean(out_bare))
-        scales.append(Scale(factor, size.to_json(), note, build, incremental, check, yardstick))
+        scales.append(Scale(factor, size.to_json(), note, build, incremental, check))
     return scales
 
 
@@ -470,12 +463,6 @@ def evaluate(cases: dict[str, Case], scales: list[Scale]) -> list[Target]:
     if 1 in by_factor and 100 in by_factor:
         one, hundred = by_factor[1], by_factor[100]
         targets.append(_target("100× synthetic edition, clean build / 1×", hundred.build, one.build, 30))
-        if one.yardstick and hundred.yardstick:
-            # Sphinx and the theme alone on the same pages: the growth the edition cannot go below.
-            targets.append(_target("100× same-pages yardstick, clean build / 1×", hundred.yardstick, one.yardstick,
-                                   None, "none (reported beside it)"))
-            targets.append(_target("100× synthetic edition / its same-pages yardstick", hundred.build,
-                                   hundred.yardstick, None, "none (reported beside it)"))
         targets.append(_target("100× synthetic edition, make check / 1×", hundred.check, one.check, 100,
                                "≤ 100 (linear)"))
     return targets
@@ -534,9 +521,8 @@ def markdown_report(info: dict, cases: list[Case], scales: list[Scale], targets:
         lines += [
             "",
             "| scale | pages | annotations | glossary terms | bib entries | clean build CPU s (wall) | ×1× | "
-            "same-pages yardstick CPU s | ×1× | "
             "peak RSS MiB | pages read / written after one edit | edit rebuild / clean | check CPU s | ×1× |",
-            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for scale in scales:
             size, build = scale.size, scale.build
@@ -544,10 +530,7 @@ def markdown_report(info: dict, cases: list[Case], scales: list[Scale], targets:
             lines.append(
                 f"| {scale.factor}× | {size['pages']} | {size['annotations']} | {size['glossary_terms']} | "
                 f"{size['bibliography_entries']} | {_fmt(build.spread('cpu'))} ({_fmt(build.spread('wall'))}) | "
-                f"{_fmt(_paired(build, one.build if one else None, 'cpu'))} | "
-                f"{_fmt(scale.yardstick.spread('cpu') if scale.yardstick else None)} | "
-                f"{_fmt(_paired(scale.yardstick, one.yardstick if one else None, 'cpu'))} | "
-                f"{_fmt(build.spread('peak_rss_mib'))} | "
+                f"{_fmt(_paired(build, one.build if one else None, 'cpu'))} | {_fmt(build.spread('peak_rss_mib'))} | "
                 f"{pages_read(edit)} / {pages_written(edit)} | {_fmt(_paired(scale.incremental, build, 'cpu'))} | "
                 f"{_fmt(scale.check.spread('cpu'))} | {_fmt(_paired(scale.check, one.check if one else None, 'cpu'))} |"
             )
