@@ -60,7 +60,7 @@ from edition_tools.ext import builds_site, extension, once_per_build
 
 logger = logging.getLogger(__name__)
 
-#: The theme's stylesheet in the site, and the cut copy the pages link instead.
+#: The theme's stylesheet in the site, and its cut copy (part of :data:`SITE_STYLESHEET`).
 THEME_STYLESHEET = "_static/styles/pydata-sphinx-theme.css"
 USED_STYLESHEET = "_static/styles/pydata-sphinx-theme-used.css"
 #: Every stylesheet cut this way, and its cut copy: Sphinx's basic.css and the
@@ -72,7 +72,7 @@ CUT_STYLESHEETS = {
     "_static/styles/sphinx-book-theme.css": "_static/styles/sphinx-book-theme-used.css",
 }
 #: The book theme's stylesheet, which Sphinx links from its list of assets;
-#: templates/static/webpack-macros.html links the cut copy in its place.
+#: its cut copy is part of :data:`SITE_STYLESHEET` instead.
 BOOK_STYLESHEET = "_static/styles/sphinx-book-theme.css"
 #: The one stylesheet a page of the site links: the cut copies, then the
 #: edition's icons and its own styles, in the order the pages linked them
