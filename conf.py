@@ -30,6 +30,7 @@ extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
     # The edition's own extensions (edition_tools/ext), in the order they register:
+    "edition_tools.ext.garbage_collection",  # Python's cycle collector run less often while building
     "edition_tools.ext.paragraph_numbers",  # ¶1…¶14: visible numbers, stable anchors
     "edition_tools.ext.margin_notes",  # footnotes laid out beside their paragraph (HTML)
     "edition_tools.ext.reading_modes",  # notes folded in disclosures; modes, kinds, "Cite" (HTML)
