@@ -17,6 +17,7 @@ import tinycss2
 
 from edition_tools.ext.theme_styles import (
     CUT_STYLESHEETS,
+    PAGE_KINDS,
     SITE_STYLESHEET,
     SITE_STYLESHEET_PARTS,
     THEME_STYLESHEET,
@@ -26,6 +27,7 @@ from edition_tools.ext.theme_styles import (
     cut_theme_stylesheets,
     element_kinds,
     note_page_written,
+    page_kinds,
     site_stylesheet,
     write_site_stylesheet,
     write_used_stylesheets,
@@ -214,6 +216,41 @@ def test_a_stylesheet_is_cut_again_only_when_what_the_cut_reads_changed(tmp_path
     (site / "page.html").write_text('<p class="kept gone">text</p>', encoding="utf-8")  # a new kind of element
     assert write_used_stylesheets(site, record) == [USED_STYLESHEET]
     assert ".gone" in (site / USED_STYLESHEET).read_text(encoding="utf-8")
+
+
+def test_a_rebuild_reads_the_elements_of_the_pages_it_wrote_only() -> None:
+    first, second = '<p class="a">one</p>', '<p class="b">two</p>'
+    kinds, known = page_kinds([first, second], {})
+    assert kinds == {("p", "", ("a",)), ("p", "", ("b",))}
+    assert len(known) == 2
+    # A page whose markup is known is not read again: what is known of it counts.
+    pretend = {digest: [["section", "", ["known"]]] for digest in known}
+    kinds, kept = page_kinds([first, second, '<p class="c">new</p>'], pretend)
+    assert kinds == {("section", "", ("known",)), ("p", "", ("c",))}
+    # Only the pages given are kept: the record does not grow with pages that are gone.
+    assert set(kept) > set(known) and len(kept) == 3
+    assert len(page_kinds([first], kept)[1]) == 1
+
+
+def test_a_cut_does_not_read_what_the_last_cut_wrote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cut copies and the joined stylesheet are made from the stylesheets, not inputs of the next cut."""
+    from edition_tools.ext import theme_styles
+
+    site = tmp_path / "html"
+    for number, source in enumerate(CUT_STYLESHEETS):
+        # Each names a property of its own, which its cut copy and the joined stylesheet then hold.
+        (site / source).parent.mkdir(parents=True, exist_ok=True)
+        (site / source).write_text(f".kept {{ --own{number}: 1; color: var(--own{number}) }}\n", encoding="utf-8")
+    (site / "page.html").write_text('<p class="kept">text</p>', encoding="utf-8")
+    record = tmp_path / "record.json"
+    assert sorted(write_used_stylesheets(site, record)) == sorted(CUT_STYLESHEETS.values())
+    write_site_stylesheet(site)
+    cuts: list[str] = []
+    real_cut = theme_styles.cut_stylesheet
+    monkeypatch.setattr(theme_styles, "cut_stylesheet", lambda css, *rest: cuts.append(css) or real_cut(css, *rest))
+    assert write_used_stylesheets(site, record) == []
+    assert cuts == []
+    assert PAGE_KINDS in record.read_text(encoding="utf-8")
 
 
 def test_element_kinds_read_every_start_tag_with_its_id_and_classes() -> None:

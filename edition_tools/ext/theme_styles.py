@@ -412,10 +412,35 @@ def site_pages(outdir: Path) -> list[Path]:
 
 
 def site_scripts_and_styles(outdir: Path, source: str) -> list[Path]:
-    """The site's stylesheets and scripts but ``source`` and its cut copy: where a custom property may be used."""
-    skip = {outdir / source, outdir / CUT_STYLESHEETS[source]}
+    """The site's stylesheets and scripts but ``source``: where a custom property may be used.
+
+    The files made from stylesheets (the cut copies and :data:`SITE_STYLESHEET`)
+    are left out too: the whole files they are made from are read, and a cut
+    must not depend on what the last cut wrote.
+    """
+    skip = {outdir / source, outdir / SITE_STYLESHEET, *(outdir / cut for cut in CUT_STYLESHEETS.values())}
     return sorted(path for suffix in ("*.css", "*.js") for path in (outdir / "_static").rglob(suffix)
                   if path not in skip)
+
+
+#: The key of the record under which the kinds of element of each page are kept, by the page's digest.
+PAGE_KINDS = "page kinds"
+
+
+def page_kinds(pages: Iterable[str], known: dict[str, list]) -> tuple[set[Kind], dict[str, list]]:
+    """The kinds of element the pages hold, and those of each page by its digest (SHA-256 of its markup).
+
+    ``known`` holds what an earlier build read, by digest: only pages whose
+    markup is not in it are read, so a rebuild reads the pages it wrote.
+    """
+    kinds: set[Kind] = set()
+    by_digest: dict[str, list] = {}
+    for markup in pages:
+        digest = hashlib.sha256(markup.encode("utf-8")).hexdigest()
+        if digest not in by_digest:
+            by_digest[digest] = known[digest] if digest in known else sorted(element_kinds([markup]))
+            kinds.update((name, identifier, tuple(classes)) for name, identifier, classes in by_digest[digest])
+    return kinds, by_digest
 
 
 def write_used_stylesheets(outdir: Path, record: Path | None = None) -> list[str]:
@@ -425,19 +450,20 @@ def write_used_stylesheets(outdir: Path, record: Path | None = None) -> list[str
     stylesheet is cut again only when what the cut depends on changed: the
     stylesheet, the kinds of element the pages hold and the custom
     properties the site names. Editing an annotation changes none of them,
-    so its rebuild reads the pages but cuts nothing.
+    so its rebuild reads the elements of the pages it wrote and cuts nothing.
     """
     pages = [page.read_text(encoding="utf-8") for page in site_pages(outdir)]
-    kinds = element_kinds(pages)
-    elements: PageElements | None = None  # made when a stylesheet must be cut
     seen = json.loads(record.read_text(encoding="utf-8")) if record is not None and record.exists() else {}
+    kinds, seen[PAGE_KINDS] = page_kinds(pages, seen.get(PAGE_KINDS, {}))
+    in_pages = {name for text in pages for name in CUSTOM_PROPERTY.findall(text)}
+    elements: PageElements | None = None  # made when a stylesheet must be cut
     written = []
     for source, cut in CUT_STYLESHEETS.items():
         if not (outdir / source).exists():
             continue
         css = (outdir / source).read_text(encoding="utf-8")
         elsewhere = [path.read_text(encoding="utf-8") for path in site_scripts_and_styles(outdir, source)]
-        named = sorted({name for text in [*pages, *elsewhere] for name in CUSTOM_PROPERTY.findall(text)})
+        named = sorted(in_pages.union(*(CUSTOM_PROPERTY.findall(text) for text in elsewhere)))
         inputs = hashlib.sha256(json.dumps([css, sorted(kinds), named]).encode()).hexdigest()
         target = outdir / cut
         if seen.get(cut) == inputs and target.exists():
