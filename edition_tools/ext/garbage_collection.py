@@ -12,8 +12,9 @@ mypy tunes its collector the same way for the same reason.
 While the edition is read and written the thresholds are raised to
 :data:`BUILD_THRESHOLDS` (never lowered, should a program running Sphinx have
 raised them further); when the build ends, failed or not, the previous ones
-are back. Nothing is left uncollected: a collection runs as before, less often,
-for a somewhat higher peak of memory (measured on the benchmark page).
+are back. Nothing is left uncollected: a collection runs as before, less often.
+The price is a peak of memory about a fifth higher (measured on the
+benchmark page, with the time saved: about a tenth of a clean build).
 """
 
 from __future__ import annotations
