@@ -90,7 +90,7 @@ def test_sphinx_output_is_read_for_pages_and_configuration() -> None:
     assert configuration_changed(changed)
 
 
-#: The end of a run of the test suite under pytest-xdist, as pytest prints it.
+#: The end of a run of the test suite under pytest-xdist, as pytest prints it with ``-q``.
 SUITE_OUTPUT = """\
 ........................................................................ [ 98%]
 .......                                                                  [100%]
@@ -99,7 +99,7 @@ SUITE_OUTPUT = """\
 3.05s call     tests/browser/test_lighthouse.py::test_lighthouse_finds_nothing_to_fix_but_speed[docs/index.html]
 30.51s setup    tests/test_build.py::test_strict_build_passes_with_zero_warnings
 0.50s teardown tests/test_check.py::test_make_check_passes_on_the_edition
-============= 598 passed, 1 deselected in 201.33s (0:03:21) =============
+598 passed, 1 deselected in 201.33s (0:03:21)
 """
 
 
@@ -111,6 +111,10 @@ def test_the_test_suite_section_reads_the_outcome_and_the_slowest_phases() -> No
     assert suite.slowest[2][2] == (
         "tests/browser/test_lighthouse.py::test_lighthouse_finds_nothing_to_fix_but_speed[docs/index.html]"
     )
+    # Without -q pytest draws rules around the same line.
+    ruled = SUITE_OUTPUT.replace("598 passed, 1 deselected in 201.33s (0:03:21)",
+                                 "============= 1 failed, 597 passed in 201.33s (0:03:21) =============")
+    assert read_test_suite(2, Sample(203.4, 350.2, 500.0, 1, ruled)).outcome == "1 failed, 597 passed"
     section = suite_section(suite)
     assert section.startswith("`make test` (2 processes): 203 s wall, 350 s CPU; 598 passed, 1 deselected.")
     assert (

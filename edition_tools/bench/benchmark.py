@@ -598,8 +598,9 @@ def _int_list(text: str) -> list[int]:
 
 #: A line of pytest's ``--durations`` report: "12.34s call     tests/x.py::test_y".
 DURATION = re.compile(r"^(?P<seconds>\d+\.\d+)s (?P<phase>setup|call|teardown)\s+(?P<test>\S.*)$", re.MULTILINE)
-#: pytest's last line: "=== 598 passed, 1 deselected in 201.33s (0:03:21) ===".
-OUTCOME = re.compile(r"^=+ (?P<outcome>.*?) in [\d.]+s(?: \([\d:]+\))? =+$", re.MULTILINE)
+#: pytest's last line: "598 passed, 1 deselected in 201.33s (0:03:21)" under ``-q``, as the
+#: suite runs here, and between rules of "=" without it.
+OUTCOME = re.compile(r"^(?:=+ )?(?P<outcome>\d+ [a-z]+\b.*?) in [\d.]+s(?: \([\d:]+\))?(?: =+)?$", re.MULTILINE)
 SLOWEST = 10
 
 
